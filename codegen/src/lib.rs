@@ -1,0 +1,1 @@
+//! OData CSDL code generator.
