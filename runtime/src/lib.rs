@@ -1,1 +1,58 @@
-//! runtime
+//! Runtime for generated Microsoft Graph clients.
+//!
+//! Generated code builds a [`Request`] and wraps it in an [`Operation`] bound
+//! to a [`Client`]; [`Operation::send`] runs it through the client (headers,
+//! bearer token, redirects, retries, timeout) and converts the response with
+//! an [`Expect`] ([`Json`], [`JsonOrEmpty`] or [`Empty`]).
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), odata_runtime::Error> {
+//! use odata_runtime::{ApiVersion, Client, Cloud, Json, Operation, Request};
+//!
+//! let client = Client::builder()
+//!     .cloud(Cloud::UsGovL4)
+//!     .api_version(ApiVersion::Beta)
+//!     .bearer_token("eyJ0eXAi...")
+//!     .build()?;
+//! let request = Request::new(http::Method::GET, "/deviceManagement/remoteAssistanceSettings");
+//! let settings: serde_json::Value = Operation::<Json<serde_json::Value>>::new(client, request)
+//!     .select(["id", "blockChat"])
+//!     .send()
+//!     .await?;
+//! # let _ = settings; Ok(()) }
+//! ```
+//!
+//! Features: `reqwest` (default) provides [`ReqwestTransport`]; without it,
+//! supply a [`Transport`] with [`ClientBuilder::transport`].
+
+mod auth;
+mod client;
+mod cloud;
+mod error;
+mod nullable;
+mod operation;
+mod request;
+mod response;
+mod retry;
+mod transport;
+
+#[cfg(feature = "reqwest")]
+mod reqwest_transport;
+
+pub use auth::{AccessToken, BoxFuture, StaticToken, TokenProvider};
+pub use client::{Client, ClientBuilder, SDK_VERSION};
+pub use cloud::{ApiVersion, Cloud};
+pub use error::{Error, GraphError, HttpError, InnerError, TransportError, TransportErrorKind};
+pub use nullable::Nullable;
+pub use operation::Operation;
+pub use request::{Request, path_segment};
+#[cfg(feature = "reqwest")]
+pub use reqwest_transport::ReqwestTransport;
+pub use response::{Empty, Expect, Json, JsonOrEmpty, Page, Response};
+pub use retry::{RetryPolicy, retry_after};
+pub use transport::Transport;
+
+// Generated code names these through the runtime so it needs no direct dependency.
+pub use http;
+pub use serde;
+pub use serde_json;
