@@ -25,6 +25,8 @@
 //! Features: `reqwest` (default) provides [`ReqwestTransport`]; without it,
 //! supply a [`Transport`] with [`ClientBuilder::transport`].
 
+#![warn(missing_docs)]
+
 mod auth;
 mod client;
 mod cloud;
