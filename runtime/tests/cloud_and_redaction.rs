@@ -146,3 +146,42 @@ fn debug_output_redacts_tokens() {
         assert!(debug.contains("[redacted]"), "{debug}");
     }
 }
+
+/// Fails, and records the scope it was asked for.
+#[derive(Debug, Default)]
+struct FailingProvider(Mutex<Vec<String>>);
+
+impl odata_runtime::TokenProvider for FailingProvider {
+    fn token<'a>(
+        &'a self,
+        scope: &'a str,
+    ) -> BoxFuture<'a, Result<AccessToken, odata_runtime::Error>> {
+        self.0.lock().unwrap().push(scope.to_owned());
+        Box::pin(async { Err(odata_runtime::Error::Auth("tenant not found".into())) })
+    }
+}
+
+#[tokio::test]
+async fn token_failures_stop_the_request() {
+    let recorder = Recorder::default();
+    let provider = Arc::new(FailingProvider::default());
+    let client = Client::builder()
+        .cloud(Cloud::China21Vianet)
+        .token_provider_arc(provider.clone())
+        .transport(recorder.clone())
+        .build()
+        .unwrap();
+    let err = client
+        .execute(Request::new(http::Method::GET, "/me"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "token acquisition failed: tenant not found"
+    );
+    assert!(recorder.0.lock().unwrap().is_empty());
+    assert_eq!(
+        *provider.0.lock().unwrap(),
+        ["https://microsoftgraph.chinacloudapi.cn/.default"]
+    );
+}
