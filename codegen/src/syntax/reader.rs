@@ -1,0 +1,1835 @@
+//! The streaming CSDL XML reader: bytes in, [`Document`] out.
+//!
+//! One pass over quick-xml events with an explicit stack of frames (never recursion on input
+//! depth). Elements are matched by local name, so any prefix works. Line and column are computed
+//! incrementally with a cursor that only scans the bytes between two reported offsets.
+//!
+//! Fatal problems (malformed XML, a document of another CSDL generation) stop the read;
+//! everything else (invalid names, bad facet values, missing attributes) is collected so that one
+//! run reports all of them.
+
+use std::borrow::Cow;
+
+use quick_xml::XmlVersion;
+use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
+use quick_xml::escape::{EscapeError, resolve_predefined_entity};
+use quick_xml::events::attributes::AttrError;
+use quick_xml::events::{BytesStart, Event};
+
+use super::{
+    ActionImport, Annotation, AnnotationBlock, ConstantKind, Document, EntityContainer, EntitySet,
+    EnumMember, EnumType, Expr, Facets, FunctionImport, Include, IncludeAnnotations, Key,
+    MaxLength, NavigationProperty, NavigationPropertyBinding, OnDelete, Operation, OperationKind,
+    Parameter, PathKind, Pos, Property, PropertyRef, PropertyValue, RawElement, Record, Reference,
+    ReferentialConstraint, ReturnType, Scale, Schema, Singleton, Srid, StructuredType, Term,
+    TypeDefinition,
+};
+use crate::diagnostics::Diagnostic;
+
+/// Options of [`read_document`].
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// Deepest element nesting accepted; deeper documents are rejected with an error.
+    pub max_depth: usize,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions { max_depth: 2048 }
+    }
+}
+
+/// What every rejection of another CSDL generation ends with.
+const SUPPORTED: &str = "only OData V4 CSDL (edmx Version 4.0 or 4.01, namespace http://docs.oasis-open.org/odata/ns/edm) is supported";
+
+const NAME_RULE: &str = "a name starts with a letter or underscore, then letters, digits or underscores (at most 128 characters)";
+
+/// Reads one CSDL XML document.
+///
+/// `file` only labels diagnostics. On failure every error found is returned (at least one).
+pub fn read_document(
+    source: &[u8],
+    file: &str,
+    options: &ReadOptions,
+) -> Result<Document, Vec<Diagnostic>> {
+    let bytes = source.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(source);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let valid = err.valid_up_to();
+            let mut cursor = Cursor::new();
+            let pos = cursor.pos_at(bytes, valid);
+            let byte = bytes.get(valid).copied().unwrap_or(0);
+            return Err(vec![Diagnostic::error(
+                file,
+                pos,
+                format!(
+                    "invalid UTF-8 byte sequence (byte 0x{byte:02X} at offset {}); CSDL documents must be UTF-8",
+                    valid + (source.len() - bytes.len())
+                ),
+            )]);
+        }
+    };
+    let mut reader = CsdlReader {
+        text,
+        file,
+        max_depth: options.max_depth,
+        cursor: Cursor::new(),
+        errors: Vec::new(),
+        open: Vec::new(),
+        frames: Vec::new(),
+        doc: Document::default(),
+        root: RootState::None,
+        bad_attrs: false,
+    };
+    // A fatal error has already been recorded in `reader.errors`.
+    let _ = reader.run();
+    if reader.errors.is_empty() {
+        Ok(reader.doc)
+    } else {
+        Err(reader.errors)
+    }
+}
+
+/// Marker for "a fatal error was recorded; stop reading".
+struct Fatal;
+
+/// Incremental byte offset -> line/column conversion.
+#[derive(Debug, Clone, Copy)]
+struct Cursor {
+    off: usize,
+    line: usize,
+    col: usize,
+}
+
+fn count_newlines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
+/// Characters in a UTF-8 byte slice: every byte that is not a continuation byte.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl Cursor {
+    fn new() -> Self {
+        Cursor {
+            off: 0,
+            line: 1,
+            col: 1,
+        }
+    }
+
+    /// The position of byte `target`, scanning only between the previous target and this one.
+    fn pos_at(&mut self, text: &[u8], target: usize) -> Pos {
+        let target = target.min(text.len());
+        if target >= self.off {
+            let seg = &text[self.off..target];
+            match seg.iter().rposition(|&b| b == b'\n') {
+                Some(last) => {
+                    self.line += count_newlines(&seg[..=last]);
+                    self.col = 1 + count_chars(&seg[last + 1..]);
+                }
+                None => self.col += count_chars(seg),
+            }
+        } else {
+            let seg = &text[target..self.off];
+            let lines = count_newlines(seg);
+            if lines == 0 {
+                self.col -= count_chars(seg);
+            } else {
+                self.line -= lines;
+                let line_start = text[..target]
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |i| i + 1);
+                self.col = 1 + count_chars(&text[line_start..target]);
+            }
+        }
+        self.off = target;
+        Pos {
+            line: to_u32(self.line),
+            col: to_u32(self.col),
+        }
+    }
+}
+
+/// Where `part` starts inside `whole`, when it is a sub-slice of it.
+fn offset_in(whole: &str, part: &str) -> Option<usize> {
+    let base = whole.as_ptr() as usize;
+    let p = part.as_ptr() as usize;
+    (p >= base && p + part.len() <= base + whole.len()).then(|| p - base)
+}
+
+fn local_name(qname: &str) -> &str {
+    match qname.rfind(':') {
+        Some(i) => &qname[i + 1..],
+        None => qname,
+    }
+}
+
+/// A CSDL SimpleIdentifier.
+pub(crate) fn is_simple_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    if !(first == '_' || first.is_alphabetic()) {
+        return false;
+    }
+    let mut n = 1;
+    for c in chars {
+        n += 1;
+        if !(c == '_' || c.is_alphanumeric()) {
+            return false;
+        }
+    }
+    n <= 128
+}
+
+/// A CSDL namespace: SimpleIdentifiers separated by dots.
+pub(crate) fn is_namespace(s: &str) -> bool {
+    !s.is_empty() && s.split('.').all(is_simple_identifier)
+}
+
+fn constant_kind(name: &str) -> Option<ConstantKind> {
+    Some(match name {
+        "Binary" => ConstantKind::Binary,
+        "Bool" => ConstantKind::Bool,
+        "Date" => ConstantKind::Date,
+        "DateTimeOffset" => ConstantKind::DateTimeOffset,
+        "Decimal" => ConstantKind::Decimal,
+        "Duration" => ConstantKind::Duration,
+        "EnumMember" => ConstantKind::EnumMember,
+        "Float" => ConstantKind::Float,
+        "Guid" => ConstantKind::Guid,
+        "Int" => ConstantKind::Int,
+        "String" => ConstantKind::String,
+        "TimeOfDay" => ConstantKind::TimeOfDay,
+        _ => return None,
+    })
+}
+
+fn path_kind(name: &str) -> Option<PathKind> {
+    Some(match name {
+        "Path" => PathKind::Path,
+        "PropertyPath" => PathKind::PropertyPath,
+        "NavigationPropertyPath" => PathKind::NavigationPropertyPath,
+        "AnnotationPath" => PathKind::AnnotationPath,
+        "ModelElementPath" => PathKind::ModelElementPath,
+        "AnyPropertyPath" => PathKind::AnyPropertyPath,
+        _ => return None,
+    })
+}
+
+fn is_dynamic(name: &str) -> bool {
+    matches!(
+        name,
+        "Apply"
+            | "Cast"
+            | "If"
+            | "Eq"
+            | "Ne"
+            | "Gt"
+            | "Ge"
+            | "Lt"
+            | "Le"
+            | "Has"
+            | "In"
+            | "And"
+            | "Or"
+            | "Not"
+            | "Add"
+            | "Sub"
+            | "Neg"
+            | "Mul"
+            | "Div"
+            | "DivBy"
+            | "Mod"
+            | "IsOf"
+            | "LabeledElement"
+            | "LabeledElementReference"
+            | "UrlRef"
+    )
+}
+
+/// An annotation value written as an attribute (`String="..."`, `Path="..."`).
+fn value_attribute(key: &str, value: String) -> Result<Expr, String> {
+    if let Some(kind) = constant_kind(key) {
+        Ok(Expr::Constant(kind, value))
+    } else if let Some(kind) = path_kind(key) {
+        Ok(Expr::Path(kind, value))
+    } else {
+        Err(value)
+    }
+}
+
+/// An element open in the document (every element, also skipped ones).
+struct Open<'a> {
+    name: &'a str,
+    off: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RootState {
+    None,
+    Open,
+    Closed,
+}
+
+/// A node under construction.
+enum Frame {
+    Edmx,
+    DataServices,
+    Reference(Reference),
+    Schema(Schema),
+    /// `true` for an entity type.
+    Structured(bool, StructuredType),
+    Key(Key),
+    Property(Property),
+    NavProp(NavigationProperty),
+    RefConstraint(ReferentialConstraint),
+    OnDelete(OnDelete),
+    EnumType(EnumType),
+    Member(EnumMember),
+    TypeDefinition(TypeDefinition),
+    Term(Term),
+    Operation(Operation),
+    Parameter(Parameter),
+    ReturnType(ReturnType),
+    Container(EntityContainer),
+    EntitySet(EntitySet),
+    Singleton(Singleton),
+    ActionImport(ActionImport),
+    FunctionImport(FunctionImport),
+    AnnotationBlock(AnnotationBlock),
+    Annotation(Annotation),
+    Record(Record),
+    PropertyValue(PropertyValue),
+    Collection(Vec<Expr>),
+    Constant(ConstantKind, String),
+    Path(PathKind, String),
+    Null,
+    Dynamic(RawElement),
+    /// An ignored subtree; holds the `open` depth of its root element.
+    Skip(usize),
+}
+
+impl Frame {
+    fn annotations_mut(&mut self) -> Option<&mut Vec<Annotation>> {
+        Some(match self {
+            Frame::Reference(x) => &mut x.annotations,
+            Frame::Schema(x) => &mut x.annotations,
+            Frame::Structured(_, x) => &mut x.annotations,
+            Frame::Property(x) => &mut x.annotations,
+            Frame::NavProp(x) => &mut x.annotations,
+            Frame::RefConstraint(x) => &mut x.annotations,
+            Frame::OnDelete(x) => &mut x.annotations,
+            Frame::EnumType(x) => &mut x.annotations,
+            Frame::Member(x) => &mut x.annotations,
+            Frame::TypeDefinition(x) => &mut x.annotations,
+            Frame::Term(x) => &mut x.annotations,
+            Frame::Operation(x) => &mut x.annotations,
+            Frame::Parameter(x) => &mut x.annotations,
+            Frame::ReturnType(x) => &mut x.annotations,
+            Frame::Container(x) => &mut x.annotations,
+            Frame::EntitySet(x) => &mut x.annotations,
+            Frame::Singleton(x) => &mut x.annotations,
+            Frame::ActionImport(x) => &mut x.annotations,
+            Frame::FunctionImport(x) => &mut x.annotations,
+            Frame::AnnotationBlock(x) => &mut x.annotations,
+            Frame::Annotation(x) => &mut x.annotations,
+            Frame::Record(x) => &mut x.annotations,
+            Frame::PropertyValue(x) => &mut x.annotations,
+            _ => return None,
+        })
+    }
+
+    /// Whether expression elements are read as children.
+    fn takes_expressions(&self) -> bool {
+        matches!(
+            self,
+            Frame::Annotation(_) | Frame::PropertyValue(_) | Frame::Collection(_)
+        )
+    }
+}
+
+/// One attribute value, unescaped, with the byte offset of its raw text.
+struct Val<'v> {
+    s: Cow<'v, str>,
+    off: usize,
+}
+
+impl Val<'_> {
+    fn string(self) -> String {
+        self.s.into_owned()
+    }
+}
+
+struct CsdlReader<'a> {
+    text: &'a str,
+    file: &'a str,
+    max_depth: usize,
+    cursor: Cursor,
+    errors: Vec<Diagnostic>,
+    open: Vec<Open<'a>>,
+    frames: Vec<Frame>,
+    doc: Document,
+    root: RootState,
+    /// The attributes of the element being read were malformed: skip "missing attribute" errors.
+    bad_attrs: bool,
+}
+
+impl<'a> CsdlReader<'a> {
+    fn pos_at(&mut self, off: usize) -> Pos {
+        self.cursor.pos_at(self.text.as_bytes(), off)
+    }
+
+    fn error(&mut self, off: usize, message: impl Into<String>) {
+        let pos = self.pos_at(off);
+        self.errors.push(Diagnostic::error(self.file, pos, message));
+    }
+
+    fn error_at(&mut self, pos: Pos, message: impl Into<String>) {
+        self.errors.push(Diagnostic::error(self.file, pos, message));
+    }
+
+    fn fatal(&mut self, off: usize, message: impl Into<String>) -> Fatal {
+        self.error(off, message);
+        Fatal
+    }
+
+    /// A document of another CSDL generation: this is the only error reported.
+    fn reject(&mut self, off: usize, message: String) -> Fatal {
+        self.errors.clear();
+        self.fatal(off, message)
+    }
+
+    fn run(&mut self) -> Result<(), Fatal> {
+        let mut xml = quick_xml::Reader::from_str(self.text);
+        {
+            let config = xml.config_mut();
+            config.check_end_names = false;
+            config.allow_unmatched_ends = true;
+            config.check_comments = false;
+            config.expand_empty_elements = false;
+            config.trim_text(false);
+        }
+        loop {
+            let before = to_usize(xml.buffer_position());
+            match xml.read_event() {
+                Ok(Event::Start(e)) => {
+                    let off = offset_in(self.text, &e).map_or(before, |o| o.saturating_sub(1));
+                    self.start(&e, off, false)?;
+                }
+                Ok(Event::Empty(e)) => {
+                    let off = offset_in(self.text, &e).map_or(before, |o| o.saturating_sub(1));
+                    self.start(&e, off, true)?;
+                }
+                Ok(Event::End(e)) => self.end(e.name().0, before)?,
+                Ok(Event::Text(t)) => {
+                    if self.wants_text() {
+                        let content = t.xml10_content();
+                        self.push_text(&content);
+                    } else if self.root == RootState::None && !t.trim_ascii().is_empty() {
+                        self.error(
+                            before + (t.len() - t.trim_ascii_start().len()),
+                            "text before the root element",
+                        );
+                    }
+                }
+                Ok(Event::CData(c)) => {
+                    if self.wants_text() {
+                        let content = c.xml10_content();
+                        self.push_text(&content);
+                    }
+                }
+                Ok(Event::GeneralRef(r)) => {
+                    let resolved: Option<Cow<'_, str>> = if r.is_char_ref() {
+                        match r.resolve_char_ref() {
+                            Ok(Some(c)) => Some(Cow::Owned(c.to_string())),
+                            _ => {
+                                self.error(
+                                    before,
+                                    format!("invalid character reference `&{};`", &*r),
+                                );
+                                None
+                            }
+                        }
+                    } else if let Some(s) = resolve_predefined_entity(&r) {
+                        Some(Cow::Borrowed(s))
+                    } else {
+                        self.error(before, undefined_entity(&r));
+                        None
+                    };
+                    if let Some(s) = resolved
+                        && self.wants_text()
+                    {
+                        self.push_text(&s);
+                    }
+                }
+                Ok(Event::Eof) => return self.eof(),
+                Ok(_) => {}
+                Err(err) => {
+                    let off = to_usize(xml.error_position());
+                    let message = xml_error_message(&err);
+                    return Err(self.fatal(off, message));
+                }
+            }
+        }
+    }
+
+    fn eof(&mut self) -> Result<(), Fatal> {
+        let end = self.text.len();
+        if let Some(open) = self.open.last() {
+            let (name, off) = (open.name, open.off);
+            let opened = self.pos_at(off);
+            return Err(self.fatal(
+                end,
+                format!("unexpected end of file: `<{name}>` opened at {opened} is not closed"),
+            ));
+        }
+        if self.root == RootState::None {
+            return Err(self.fatal(
+                end,
+                "the document is empty: expected an `edmx:Edmx` or `Schema` root element",
+            ));
+        }
+        Ok(())
+    }
+
+    fn wants_text(&self) -> bool {
+        matches!(
+            self.frames.last(),
+            Some(Frame::Constant(..) | Frame::Path(..) | Frame::Dynamic(_))
+        )
+    }
+
+    fn push_text(&mut self, s: &str) {
+        match self.frames.last_mut() {
+            Some(Frame::Constant(_, t) | Frame::Path(_, t)) => t.push_str(s),
+            Some(Frame::Dynamic(raw)) => raw.text.push_str(s),
+            _ => {}
+        }
+    }
+
+    fn push_open(&mut self, name: &'a str, off: usize) {
+        self.open.push(Open { name, off });
+    }
+
+    fn start(&mut self, e: &BytesStart<'_>, off: usize, empty: bool) -> Result<(), Fatal> {
+        let name_len = e.name().0.len();
+        let qname: &'a str = match self.text.get(off + 1..off + 1 + name_len) {
+            Some(q) if q == e.name().0 => q,
+            _ => return Err(self.fatal(off, "internal error: lost track of the input position")),
+        };
+        let local = local_name(qname);
+        if local == "Annotation" {
+            self.doc.annotation_count += 1;
+        }
+        if self.open.len() >= self.max_depth {
+            return Err(self.fatal(
+                off,
+                format!(
+                    "`<{qname}>` is nested too deeply: elements may be nested at most {} levels deep",
+                    self.max_depth
+                ),
+            ));
+        }
+        if let Some(Frame::Skip(_)) = self.frames.last() {
+            if !empty {
+                self.push_open(qname, off);
+            }
+            return Ok(());
+        }
+        let frame = match self.root {
+            RootState::None => Some(self.root_frame(e, qname, local, off)?),
+            RootState::Open => self.child_frame(e, qname, local, off),
+            RootState::Closed => {
+                return Err(self.fatal(
+                    off,
+                    format!("unexpected element `<{qname}>` after the end of the root element"),
+                ));
+            }
+        };
+        if self.root == RootState::None {
+            self.root = RootState::Open;
+        }
+        match frame {
+            Some(frame) => {
+                if empty {
+                    self.finish(frame);
+                } else {
+                    self.push_open(qname, off);
+                    self.frames.push(frame);
+                }
+            }
+            None => {
+                if !empty {
+                    self.push_open(qname, off);
+                    self.frames.push(Frame::Skip(self.open.len()));
+                }
+            }
+        }
+        if empty && self.open.is_empty() {
+            self.root = RootState::Closed;
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, name: &str, off: usize) -> Result<(), Fatal> {
+        let Some(open) = self.open.pop() else {
+            return Err(self.fatal(
+                off,
+                format!("closing tag `</{name}>` does not match any open element"),
+            ));
+        };
+        if open.name != name {
+            let opened = self.pos_at(open.off);
+            return Err(self.fatal(
+                off,
+                format!(
+                    "closing tag `</{name}>` does not match `<{}>` opened at {opened}",
+                    open.name
+                ),
+            ));
+        }
+        match self.frames.last() {
+            Some(Frame::Skip(depth)) => {
+                if *depth == self.open.len() + 1 {
+                    self.frames.pop();
+                }
+            }
+            Some(_) => {
+                if let Some(frame) = self.frames.pop() {
+                    self.finish(frame);
+                }
+            }
+            None => {}
+        }
+        if self.open.is_empty() {
+            self.root = RootState::Closed;
+        }
+        Ok(())
+    }
+
+    /// Calls `f` for every attribute with its unescaped value; reports malformed attributes.
+    fn attrs<F>(&mut self, e: &BytesStart<'_>, tag: usize, mut f: F)
+    where
+        F: FnMut(&mut Self, &str, Val<'_>),
+    {
+        self.bad_attrs = false;
+        for attr in e.attributes() {
+            match attr {
+                Ok(a) => {
+                    let raw: &str = &a.value;
+                    let off = offset_in(self.text, raw).unwrap_or(tag);
+                    let s = if raw
+                        .bytes()
+                        .any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'))
+                    {
+                        match a.normalized_value(XmlVersion::Implicit1_0) {
+                            Ok(v) => v,
+                            Err(err) => {
+                                let (at, message) = match &err {
+                                    XmlError::Escape(EscapeError::UnrecognizedEntity(r, n)) => {
+                                        // The range covers the name; point at its `&`.
+                                        (off + r.start.saturating_sub(1), undefined_entity(n))
+                                    }
+                                    XmlError::Escape(EscapeError::UnterminatedEntity(r)) => (
+                                        off + r.start,
+                                        "`&` starts an entity reference that is not closed with `;`"
+                                            .to_string(),
+                                    ),
+                                    other => (off, xml_error_message(other)),
+                                };
+                                self.error(at, message);
+                                a.value.clone()
+                            }
+                        }
+                    } else {
+                        a.value.clone()
+                    };
+                    f(self, a.key.0, Val { s, off });
+                }
+                Err(err) => {
+                    let (at, message) = attr_error(&err);
+                    self.error(tag + 1 + at, message);
+                    self.bad_attrs = true;
+                    break;
+                }
+            }
+        }
+    }
+
+    fn bool_attr(&mut self, v: &Val<'_>, attr: &str) -> Option<bool> {
+        match &*v.s {
+            "true" | "1" => Some(true),
+            "false" | "0" => Some(false),
+            other => {
+                let message = format!(
+                    "`{other}` is not a valid value for `{attr}`: expected `true` or `false`"
+                );
+                self.error(v.off, message);
+                None
+            }
+        }
+    }
+
+    /// Reads a facet attribute into `facets`; `false` when `key` is not a facet.
+    fn facet(&mut self, facets: &mut Facets, key: &str, v: &Val<'_>) -> bool {
+        let s = v.s.trim();
+        match key {
+            "MaxLength" => {
+                if s.eq_ignore_ascii_case("max") {
+                    facets.max_length = Some(MaxLength::Max);
+                } else if let Ok(n) = s.parse::<u64>() {
+                    facets.max_length = Some(MaxLength::Value(n));
+                } else {
+                    self.bad_facet(v, key, "`max` or a non-negative integer");
+                }
+            }
+            "Precision" => match s.parse::<u32>() {
+                Ok(n) => facets.precision = Some(n),
+                Err(_) => self.bad_facet(v, key, "a non-negative integer"),
+            },
+            "Scale" => {
+                if s.eq_ignore_ascii_case("variable") {
+                    facets.scale = Some(Scale::Variable);
+                } else if s.eq_ignore_ascii_case("floating") {
+                    facets.scale = Some(Scale::Floating);
+                } else if let Ok(n) = s.parse::<u32>() {
+                    facets.scale = Some(Scale::Value(n));
+                } else {
+                    self.bad_facet(v, key, "`variable`, `floating` or a non-negative integer");
+                }
+            }
+            "SRID" => {
+                if s.eq_ignore_ascii_case("variable") {
+                    facets.srid = Some(Srid::Variable);
+                } else if let Ok(n) = s.parse::<u32>() {
+                    facets.srid = Some(Srid::Value(n));
+                } else {
+                    self.bad_facet(v, key, "`variable` or a non-negative integer");
+                }
+            }
+            "Unicode" => facets.unicode = self.bool_attr(v, key),
+            _ => return false,
+        }
+        true
+    }
+
+    fn bad_facet(&mut self, v: &Val<'_>, key: &str, expected: &str) {
+        let message = format!(
+            "`{}` is not a valid `{key}` facet: expected {expected}",
+            v.s
+        );
+        self.error(v.off, message);
+    }
+
+    fn require(&mut self, present: bool, qname: &str, attr: &str, pos: Pos) {
+        if !present && !self.bad_attrs {
+            self.error_at(pos, format!("`<{qname}>` needs a `{attr}` attribute"));
+        }
+    }
+
+    /// Checks a `Name` attribute: present and a SimpleIdentifier.
+    fn check_name(&mut self, present: bool, name: &str, qname: &str, pos: Pos) {
+        if !present {
+            self.require(false, qname, "Name", pos);
+        } else if !is_simple_identifier(name) {
+            self.error_at(
+                pos,
+                format!("`{name}` is not a valid CSDL name: {NAME_RULE}"),
+            );
+        }
+    }
+
+    fn check_namespace(&mut self, present: bool, ns: &str, qname: &str, attr: &str, pos: Pos) {
+        if !present {
+            self.require(false, qname, attr, pos);
+        } else if !is_namespace(ns) {
+            self.error_at(
+                pos,
+                format!(
+                    "`{ns}` is not a valid CSDL namespace: a namespace is one or more names separated by dots, where {NAME_RULE}"
+                ),
+            );
+        }
+    }
+
+    fn check_alias(&mut self, alias: Option<&str>, pos: Pos) {
+        if let Some(alias) = alias
+            && !is_simple_identifier(alias)
+        {
+            self.error_at(
+                pos,
+                format!("`{alias}` is not a valid CSDL alias: {NAME_RULE}"),
+            );
+        }
+    }
+
+    // ----- root -----
+
+    fn root_frame(
+        &mut self,
+        e: &BytesStart<'_>,
+        qname: &str,
+        local: &str,
+        off: usize,
+    ) -> Result<Frame, Fatal> {
+        match local {
+            "Edmx" => {
+                let pos = self.pos_at(off);
+                let ns_attr = match qname.find(':') {
+                    Some(i) => format!("xmlns:{}", &qname[..i]),
+                    None => "xmlns".to_string(),
+                };
+                let mut version: Option<(String, usize)> = None;
+                let mut ns: Option<String> = None;
+                self.attrs(e, off, |_, key, v| {
+                    if key == "Version" {
+                        version = Some((v.s.clone().into_owned(), v.off));
+                    } else if key == ns_attr {
+                        ns = Some(v.string());
+                    }
+                });
+                let old_ns = ns
+                    .as_deref()
+                    .filter(|ns| ns.starts_with("http://schemas.microsoft.com/ado/"));
+                let old_version = version
+                    .as_ref()
+                    .filter(|(v, _)| matches!(v.as_str(), "1.0" | "2.0" | "3.0"));
+                if old_ns.is_some() || old_version.is_some() {
+                    let mut found = Vec::new();
+                    if let Some((v, _)) = &version {
+                        found.push(format!("edmx Version {v}"));
+                    }
+                    if let Some(ns) = &ns {
+                        found.push(format!("namespace {ns}"));
+                    }
+                    return Err(self.reject(
+                        off,
+                        format!(
+                            "this is an OData V2/V3 (edmx 1.0) document ({}); {SUPPORTED}",
+                            found.join(", ")
+                        ),
+                    ));
+                }
+                match version {
+                    Some((v, _)) if v == "4.0" || v == "4.01" => self.doc.version = Some(v),
+                    Some((v, voff)) => {
+                        self.error(
+                            voff,
+                            format!("unsupported edmx Version `{v}`: expected 4.0 or 4.01"),
+                        );
+                        self.doc.version = Some(v);
+                    }
+                    None => self.require(false, qname, "Version", pos),
+                }
+                self.doc.pos = pos;
+                Ok(Frame::Edmx)
+            }
+            "Schema" => {
+                let schema = self.schema(e, qname, off)?;
+                self.doc.pos = schema.pos;
+                Ok(Frame::Schema(schema))
+            }
+            _ => Err(self.fatal(
+                off,
+                format!("expected an `edmx:Edmx` or `Schema` root element, found `<{qname}>`"),
+            )),
+        }
+    }
+
+    // ----- children -----
+
+    /// The frame for a child element; `None` skips the element's content (unknown elements,
+    /// and leaf elements that were already delivered to their parent).
+    fn child_frame(
+        &mut self,
+        e: &BytesStart<'_>,
+        qname: &str,
+        local: &str,
+        off: usize,
+    ) -> Option<Frame> {
+        let parent = self.frames.last()?;
+        if let Frame::Dynamic(_) = parent {
+            return Some(Frame::Dynamic(self.raw(e, local, off)));
+        }
+        if local == "Annotation" && matches!(self.frames.last_mut()?.annotations_mut(), Some(_)) {
+            return Some(Frame::Annotation(self.annotation(e, qname, off)));
+        }
+        let parent = self.frames.last()?;
+        if parent.takes_expressions() {
+            return self.expression(e, local, off);
+        }
+        Some(match (parent, local) {
+            (Frame::Edmx, "Reference") => Frame::Reference(self.reference(e, qname, off)),
+            (Frame::Edmx, "DataServices") => Frame::DataServices,
+            (Frame::Reference(_), "Include") => {
+                let include = self.include(e, qname, off);
+                if let Some(Frame::Reference(r)) = self.frames.last_mut() {
+                    r.includes.push(include);
+                }
+                return None;
+            }
+            (Frame::Reference(_), "IncludeAnnotations") => {
+                let include = self.include_annotations(e, qname, off);
+                if let Some(Frame::Reference(r)) = self.frames.last_mut() {
+                    r.include_annotations.push(include);
+                }
+                return None;
+            }
+            (Frame::DataServices, "Schema") => Frame::Schema(self.schema(e, qname, off).ok()?),
+            (Frame::Schema(_), "EntityType") => {
+                Frame::Structured(true, self.structured(e, qname, off))
+            }
+            (Frame::Schema(_), "ComplexType") => {
+                Frame::Structured(false, self.structured(e, qname, off))
+            }
+            (Frame::Schema(_), "EnumType") => Frame::EnumType(self.enum_type(e, qname, off)),
+            (Frame::Schema(_), "TypeDefinition") => {
+                Frame::TypeDefinition(self.type_definition(e, qname, off))
+            }
+            (Frame::Schema(_), "Term") => Frame::Term(self.term(e, qname, off)),
+            (Frame::Schema(_), "Action") => {
+                Frame::Operation(self.operation(e, qname, off, OperationKind::Action))
+            }
+            (Frame::Schema(_), "Function") => {
+                Frame::Operation(self.operation(e, qname, off, OperationKind::Function))
+            }
+            (Frame::Schema(_), "EntityContainer") => {
+                Frame::Container(self.container(e, qname, off))
+            }
+            (Frame::Schema(_), "Annotations") => {
+                Frame::AnnotationBlock(self.annotation_block(e, qname, off))
+            }
+            (Frame::Structured(..), "Key") => Frame::Key(Key {
+                property_refs: Vec::new(),
+                pos: self.pos_at(off),
+            }),
+            (Frame::Structured(..), "Property") => Frame::Property(self.property(e, qname, off)),
+            (Frame::Structured(..), "NavigationProperty") => {
+                Frame::NavProp(self.navigation_property(e, qname, off))
+            }
+            (Frame::Key(_), "PropertyRef") => {
+                let property_ref = self.property_ref(e, qname, off);
+                if let Some(Frame::Key(k)) = self.frames.last_mut() {
+                    k.property_refs.push(property_ref);
+                }
+                return None;
+            }
+            (Frame::NavProp(_), "ReferentialConstraint") => {
+                Frame::RefConstraint(self.referential_constraint(e, qname, off))
+            }
+            (Frame::NavProp(_), "OnDelete") => Frame::OnDelete(self.on_delete(e, qname, off)),
+            (Frame::EnumType(_), "Member") => Frame::Member(self.member(e, qname, off)),
+            (Frame::Operation(_), "Parameter") => Frame::Parameter(self.parameter(e, qname, off)),
+            (Frame::Operation(_), "ReturnType") => {
+                Frame::ReturnType(self.return_type(e, qname, off))
+            }
+            (Frame::Container(_), "EntitySet") => Frame::EntitySet(self.entity_set(e, qname, off)),
+            (Frame::Container(_), "Singleton") => Frame::Singleton(self.singleton(e, qname, off)),
+            (Frame::Container(_), "ActionImport") => {
+                Frame::ActionImport(self.action_import(e, qname, off))
+            }
+            (Frame::Container(_), "FunctionImport") => {
+                Frame::FunctionImport(self.function_import(e, qname, off))
+            }
+            (Frame::EntitySet(_) | Frame::Singleton(_), "NavigationPropertyBinding") => {
+                let binding = self.binding(e, qname, off);
+                match self.frames.last_mut() {
+                    Some(Frame::EntitySet(s)) => s.navigation_property_bindings.push(binding),
+                    Some(Frame::Singleton(s)) => s.navigation_property_bindings.push(binding),
+                    _ => {}
+                }
+                return None;
+            }
+            (Frame::Record(_), "PropertyValue") => {
+                Frame::PropertyValue(self.property_value(e, qname, off))
+            }
+            _ => return None,
+        })
+    }
+
+    /// Delivers a finished node to its parent frame (or to the document).
+    fn finish(&mut self, frame: Frame) {
+        let expr = match frame {
+            Frame::Edmx | Frame::DataServices | Frame::Skip(_) => return,
+            Frame::Reference(r) => {
+                self.doc.references.push(r);
+                return;
+            }
+            Frame::Schema(s) => {
+                self.doc.schemas.push(s);
+                return;
+            }
+            Frame::Annotation(a) => {
+                if let Some(list) = self.frames.last_mut().and_then(Frame::annotations_mut) {
+                    list.push(a);
+                }
+                return;
+            }
+            Frame::Record(r) => Expr::Record(r),
+            Frame::Collection(items) => Expr::Collection(items),
+            Frame::Constant(kind, text) => {
+                let text = if kind == ConstantKind::String {
+                    text
+                } else {
+                    trimmed(text)
+                };
+                Expr::Constant(kind, text)
+            }
+            Frame::Path(kind, text) => Expr::Path(kind, trimmed(text)),
+            Frame::Null => Expr::Null,
+            Frame::Dynamic(mut raw) => {
+                if raw.text.bytes().all(|b| b.is_ascii_whitespace()) {
+                    raw.text.clear();
+                }
+                if let Some(Frame::Dynamic(parent)) = self.frames.last_mut() {
+                    parent.children.push(raw);
+                    return;
+                }
+                Expr::Dynamic(raw)
+            }
+            other => {
+                self.finish_node(other);
+                return;
+            }
+        };
+        match self.frames.last_mut() {
+            Some(Frame::Annotation(a)) => set_value(&mut a.value, expr),
+            Some(Frame::PropertyValue(pv)) => set_value(&mut pv.value, expr),
+            Some(Frame::Collection(items)) => items.push(expr),
+            _ => {}
+        }
+    }
+
+    fn finish_node(&mut self, frame: Frame) {
+        let Some(parent) = self.frames.last_mut() else {
+            return;
+        };
+        match (frame, parent) {
+            (Frame::Structured(true, t), Frame::Schema(s)) => s.entity_types.push(t),
+            (Frame::Structured(false, t), Frame::Schema(s)) => s.complex_types.push(t),
+            (Frame::EnumType(t), Frame::Schema(s)) => s.enum_types.push(t),
+            (Frame::TypeDefinition(t), Frame::Schema(s)) => s.type_definitions.push(t),
+            (Frame::Term(t), Frame::Schema(s)) => s.terms.push(t),
+            (Frame::Operation(o), Frame::Schema(s)) => match o.kind {
+                OperationKind::Action => s.actions.push(o),
+                OperationKind::Function => s.functions.push(o),
+            },
+            (Frame::Container(c), Frame::Schema(s)) => s.entity_containers.push(c),
+            (Frame::AnnotationBlock(b), Frame::Schema(s)) => s.annotation_blocks.push(b),
+            (Frame::Key(k), Frame::Structured(_, t)) => t.key = Some(k),
+            (Frame::Property(p), Frame::Structured(_, t)) => t.properties.push(p),
+            (Frame::NavProp(n), Frame::Structured(_, t)) => t.navigation_properties.push(n),
+            (Frame::RefConstraint(r), Frame::NavProp(n)) => n.referential_constraints.push(r),
+            (Frame::OnDelete(d), Frame::NavProp(n)) => n.on_delete = Some(d),
+            (Frame::Member(m), Frame::EnumType(t)) => t.members.push(m),
+            (Frame::Parameter(p), Frame::Operation(o)) => o.parameters.push(p),
+            (Frame::ReturnType(r), Frame::Operation(o)) => o.return_type = Some(r),
+            (Frame::EntitySet(x), Frame::Container(c)) => c.entity_sets.push(x),
+            (Frame::Singleton(x), Frame::Container(c)) => c.singletons.push(x),
+            (Frame::ActionImport(x), Frame::Container(c)) => c.action_imports.push(x),
+            (Frame::FunctionImport(x), Frame::Container(c)) => c.function_imports.push(x),
+            (Frame::PropertyValue(pv), Frame::Record(r)) => r.property_values.push(pv),
+            _ => {}
+        }
+    }
+
+    // ----- element readers -----
+
+    fn reference(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> Reference {
+        let mut r = Reference {
+            pos: self.pos_at(off),
+            ..Default::default()
+        };
+        let mut has_uri = false;
+        self.attrs(e, off, |_, key, v| {
+            if key == "Uri" {
+                has_uri = true;
+                r.uri = v.string();
+            }
+        });
+        self.require(has_uri, qname, "Uri", r.pos);
+        r
+    }
+
+    fn include(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> Include {
+        let mut i = Include {
+            pos: self.pos_at(off),
+            ..Default::default()
+        };
+        let mut has_ns = false;
+        self.attrs(e, off, |_, key, v| match key {
+            "Namespace" => {
+                has_ns = true;
+                i.namespace = v.string();
+            }
+            "Alias" => i.alias = Some(v.string()),
+            _ => {}
+        });
+        self.check_namespace(has_ns, &i.namespace, qname, "Namespace", i.pos);
+        self.check_alias(i.alias.as_deref(), i.pos);
+        i
+    }
+
+    fn include_annotations(
+        &mut self,
+        e: &BytesStart<'_>,
+        qname: &str,
+        off: usize,
+    ) -> IncludeAnnotations {
+        let mut i = IncludeAnnotations {
+            pos: self.pos_at(off),
+            ..Default::default()
+        };
+        let mut has_ns = false;
+        self.attrs(e, off, |_, key, v| match key {
+            "TermNamespace" => {
+                has_ns = true;
+                i.term_namespace = v.string();
+            }
+            "Qualifier" => i.qualifier = Some(v.string()),
+            "TargetNamespace" => i.target_namespace = Some(v.string()),
+            _ => {}
+        });
+        self.require(has_ns, qname, "TermNamespace", i.pos);
+        i
+    }
+
+    fn schema(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> Result<Schema, Fatal> {
+        let mut s = Schema {
+            pos: self.pos_at(off),
+            ..Default::default()
+        };
+        let ns_attr: Cow<'_, str> = match qname.find(':') {
+            Some(i) => Cow::Owned(format!("xmlns:{}", &qname[..i])),
+            None => Cow::Borrowed("xmlns"),
+        };
+        let mut has_ns = false;
+        let mut xmlns: Option<String> = None;
+        self.attrs(e, off, |_, key, v| match key {
+            "Namespace" => {
+                has_ns = true;
+                s.namespace = v.string();
+            }
+            "Alias" => s.alias = Some(v.string()),
+            _ if key == ns_attr => xmlns = Some(v.string()),
+            _ => {}
+        });
+        if let Some(ns) = xmlns
+            && ns.starts_with("http://schemas.microsoft.com/ado/")
+            && ns.ends_with("edm")
+        {
+            let generation = match ns.as_str() {
+                "http://schemas.microsoft.com/ado/2006/04/edm" => "an Entity Framework CSDL v1",
+                "http://schemas.microsoft.com/ado/2007/05/edm" => "an Entity Framework CSDL v1.1",
+                "http://schemas.microsoft.com/ado/2008/09/edm" => "an Entity Framework CSDL v2",
+                "http://schemas.microsoft.com/ado/2009/11/edm" => "an Entity Framework CSDL v3",
+                _ => "an Entity Framework CSDL",
+            };
+            return Err(self.reject(
+                off,
+                format!("this is {generation} document (namespace {ns}); {SUPPORTED}"),
+            ));
+        }
+        self.check_namespace(has_ns, &s.namespace, qname, "Namespace", s.pos);
+        self.check_alias(s.alias.as_deref(), s.pos);
+        Ok(s)
+    }
+
+    fn structured(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> StructuredType {
+        let mut t = StructuredType {
+            pos: self.pos_at(off),
+            ..Default::default()
+        };
+        let mut has_name = false;
+        self.attrs(e, off, |this, key, v| match key {
+            "Name" => {
+                has_name = true;
+                t.name = v.string();
+            }
+            "BaseType" => t.base_type = Some(v.string()),
+            "Abstract" => t.is_abstract = this.bool_attr(&v, key).unwrap_or(false),
+            "OpenType" => t.open_type = this.bool_attr(&v, key).unwrap_or(false),
+            "HasStream" => t.has_stream = this.bool_attr(&v, key).unwrap_or(false),
+            _ => {}
+        });
+        self.check_name(has_name, &t.name, qname, t.pos);
+        t
+    }
+
+    fn property_ref(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> PropertyRef {
+        let mut r = PropertyRef {
+            pos: self.pos_at(off),
+            ..Default::default()
+        };
+        let mut has_name = false;
+        self.attrs(e, off, |_, key, v| match key {
+            "Name" => {
+                has_name = true;
+                r.name = v.string();
+            }
+            "Alias" => r.alias = Some(v.string()),
+            _ => {}
+        });
+        self.require(has_name, qname, "Name", r.pos);
+        if let Some(alias) = r.alias.clone() {
+            if !is_simple_identifier(&alias) {
+                self.error_at(
+                    r.pos,
+                    format!("`{alias}` is not a valid CSDL name: {NAME_RULE}"),
+                );
+            }
+        }
+        r
+    }
+
+    fn property(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> Property {
+        let mut p = Property {
+            pos: self.pos_at(off),
+            ..Default::default()
+        };
+        let (mut has_name, mut has_type) = (false, false);
+        self.attrs(e, off, |this, key, v| match key {
+            "Name" => {
+                has_name = true;
+                p.name = v.string();
+            }
+            "Type" => {
+                has_type = true;
+                p.type_name = v.string();
+            }
+            "Nullable" => p.nullable = this.bool_attr(&v, key),
+            "DefaultValue" => p.default_value = Some(v.string()),
+            _ => {
+                this.facet(&mut p.facets, key, &v);
+            }
+        });
+        self.check_name(has_name, &p.name, qname, p.pos);
+        self.require(has_type, qname, "Type", p.pos);
+        p
+    }
+
+    fn navigation_property(
+        &mut self,
+        e: &BytesStart<'_>,
+        qname: &str,
+        off: usize,
+    ) -> NavigationProperty {
+        let mut n = NavigationProperty {
+            pos: self.pos_at(off),
+            ..Default::default()
+        };
+        let (mut has_name, mut has_type) = (false, false);
+        self.attrs(e, off, |this, key, v| match key {
+            "Name" => {
+                has_name = true;
+                n.name = v.string();
+            }
+            "Type" => {
+                has_type = true;
+                n.type_name = v.string();
+            }
+            "Nullable" => n.nullable = this.bool_attr(&v, key),
+            "Partner" => n.partner = Some(v.string()),
+            "ContainsTarget" => n.contains_target = this.bool_attr(&v, key).unwrap_or(false),
+            _ => {}
+        });
+        self.check_name(has_name, &n.name, qname, n.pos);
+        self.require(has_type, qname, "Type", n.pos);
+        n
+    }
+
+    fn referential_constraint(
+        &mut self,
+        e: &BytesStart<'_>,
+        qname: &str,
+        off: usize,
+    ) -> ReferentialConstraint {
+        let mut r = ReferentialConstraint {
+            pos: self.pos_at(off),
+            ..Default::default()
+        };
+        let (mut has_p, mut has_rp) = (false, false);
+        self.attrs(e, off, |_, key, v| match key {
+            "Property" => {
+                has_p = true;
+                r.property = v.string();
+            }
+            "ReferencedProperty" => {
+                has_rp = true;
+                r.referenced_property = v.string();
+            }
+            _ => {}
+        });
+        self.require(has_p, qname, "Property", r.pos);
+        self.require(has_rp, qname, "ReferencedProperty", r.pos);
+        r
+    }
+
+    fn on_delete(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> OnDelete {
+        let mut d = OnDelete {
+            pos: self.pos_at(off),
+            ..Default::default()
+        };
+        let mut has_action = false;
+        self.attrs(e, off, |_, key, v| {
+            if key == "Action" {
+                has_action = true;
+                d.action = v.string();
+            }
+        });
+        self.require(has_action, qname, "Action", d.pos);
+        d
+    }
+
+    fn enum_type(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> EnumType {
+        let mut t = EnumType {
+            pos: self.pos_at(off),
+            ..Default::default()
+        };
+        let mut has_name = false;
+        self.attrs(e, off, |this, key, v| match key {
+            "Name" => {
+                has_name = true;
+                t.name = v.string();
+            }
+            "UnderlyingType" => t.underlying_type = Some(v.string()),
+            "IsFlags" => t.is_flags = this.bool_attr(&v, key).unwrap_or(false),
+            _ => {}
+        });
+        self.check_name(has_name, &t.name, qname, t.pos);
+        t
+    }
+
+    fn member(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> EnumMember {
+        let mut m = EnumMember {
+            pos: self.pos_at(off),
+            ..Default::default()
+        };
+        let mut has_name = false;
+        self.attrs(e, off, |this, key, v| match key {
+            "Name" => {
+                has_name = true;
+                m.name = v.string();
+            }
+            "Value" => match v.s.trim().parse::<i64>() {
+                Ok(n) => m.value = Some(n),
+                Err(_) => {
+                    let message = format!(
+                        "`{}` is not a valid enumeration member `Value`: expected an integer",
+                        v.s
+                    );
+                    this.error(v.off, message);
+                }
+            },
+            _ => {}
+        });
+        self.check_name(has_name, &m.name, qname, m.pos);
+        m
+    }
+
+    fn type_definition(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> TypeDefinition {
+        let mut t = TypeDefinition {
+            pos: self.pos_at(off),
+            ..Default::default()
+        };
+        let (mut has_name, mut has_type) = (false, false);
+        self.attrs(e, off, |this, key, v| match key {
+            "Name" => {
+                has_name = true;
+                t.name = v.string();
+            }
+            "UnderlyingType" => {
+                has_type = true;
+                t.underlying_type = v.string();
+            }
+            _ => {
+                this.facet(&mut t.facets, key, &v);
+            }
+        });
+        self.check_name(has_name, &t.name, qname, t.pos);
+        self.require(has_type, qname, "UnderlyingType", t.pos);
+        t
+    }
+
+    fn term(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> Term {
+        let mut t = Term {
+            pos: self.pos_at(off),
+            ..Default::default()
+        };
+        let (mut has_name, mut has_type) = (false, false);
+        self.attrs(e, off, |this, key, v| match key {
+            "Name" => {
+                has_name = true;
+                t.name = v.string();
+            }
+            "Type" => {
+                has_type = true;
+                t.type_name = v.string();
+            }
+            "BaseTerm" => t.base_term = Some(v.string()),
+            "Nullable" => t.nullable = this.bool_attr(&v, key),
+            "DefaultValue" => t.default_value = Some(v.string()),
+            "AppliesTo" => t.applies_to = v.s.split_whitespace().map(str::to_string).collect(),
+            _ => {
+                this.facet(&mut t.facets, key, &v);
+            }
+        });
+        self.check_name(has_name, &t.name, qname, t.pos);
+        self.require(has_type, qname, "Type", t.pos);
+        t
+    }
+
+    fn operation(
+        &mut self,
+        e: &BytesStart<'_>,
+        qname: &str,
+        off: usize,
+        kind: OperationKind,
+    ) -> Operation {
+        let mut o = Operation {
+            kind,
+            pos: self.pos_at(off),
+            ..Default::default()
+        };
+        let mut has_name = false;
+        self.attrs(e, off, |this, key, v| match key {
+            "Name" => {
+                has_name = true;
+                o.name = v.string();
+            }
+            "IsBound" => o.is_bound = this.bool_attr(&v, key).unwrap_or(false),
+            "IsComposable" => o.is_composable = this.bool_attr(&v, key).unwrap_or(false),
+            "EntitySetPath" => o.entity_set_path = Some(v.string()),
+            _ => {}
+        });
+        self.check_name(has_name, &o.name, qname, o.pos);
+        o
+    }
+
+    fn parameter(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> Parameter {
+        let mut p = Parameter {
+            pos: self.pos_at(off),
+            ..Default::default()
+        };
+        let (mut has_name, mut has_type) = (false, false);
+        self.attrs(e, off, |this, key, v| match key {
+            "Name" => {
+                has_name = true;
+                p.name = v.string();
+            }
+            "Type" => {
+                has_type = true;
+                p.type_name = v.string();
+            }
+            "Nullable" => p.nullable = this.bool_attr(&v, key),
+            _ => {
+                this.facet(&mut p.facets, key, &v);
+            }
+        });
+        self.check_name(has_name, &p.name, qname, p.pos);
+        self.require(has_type, qname, "Type", p.pos);
+        p
+    }
+
+    fn return_type(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> ReturnType {
+        let mut r = ReturnType {
+            pos: self.pos_at(off),
+            ..Default::default()
+        };
+        let mut has_type = false;
+        self.attrs(e, off, |this, key, v| match key {
+            "Type" => {
+                has_type = true;
+                r.type_name = v.string();
+            }
+            "Nullable" => r.nullable = this.bool_attr(&v, key),
+            _ => {
+                this.facet(&mut r.facets, key, &v);
+            }
+        });
+        self.require(has_type, qname, "Type", r.pos);
+        r
+    }
+
+    fn container(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> EntityContainer {
+        let mut c = EntityContainer {
+            pos: self.pos_at(off),
+            ..Default::default()
+        };
+        let mut has_name = false;
+        self.attrs(e, off, |_, key, v| match key {
+            "Name" => {
+                has_name = true;
+                c.name = v.string();
+            }
+            "Extends" => c.extends = Some(v.string()),
+            _ => {}
+        });
+        self.check_name(has_name, &c.name, qname, c.pos);
+        c
+    }
+
+    fn entity_set(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> EntitySet {
+        let mut s = EntitySet {
+            pos: self.pos_at(off),
+            ..Default::default()
+        };
+        let (mut has_name, mut has_type) = (false, false);
+        self.attrs(e, off, |this, key, v| match key {
+            "Name" => {
+                has_name = true;
+                s.name = v.string();
+            }
+            "EntityType" => {
+                has_type = true;
+                s.entity_type = v.string();
+            }
+            "IncludeInServiceDocument" => s.include_in_service_document = this.bool_attr(&v, key),
+            _ => {}
+        });
+        self.check_name(has_name, &s.name, qname, s.pos);
+        self.require(has_type, qname, "EntityType", s.pos);
+        s
+    }
+
+    fn singleton(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> Singleton {
+        let mut s = Singleton {
+            pos: self.pos_at(off),
+            ..Default::default()
+        };
+        let (mut has_name, mut has_type) = (false, false);
+        self.attrs(e, off, |this, key, v| match key {
+            "Name" => {
+                has_name = true;
+                s.name = v.string();
+            }
+            "Type" => {
+                has_type = true;
+                s.type_name = v.string();
+            }
+            "Nullable" => s.nullable = this.bool_attr(&v, key),
+            _ => {}
+        });
+        self.check_name(has_name, &s.name, qname, s.pos);
+        self.require(has_type, qname, "Type", s.pos);
+        s
+    }
+
+    fn binding(
+        &mut self,
+        e: &BytesStart<'_>,
+        qname: &str,
+        off: usize,
+    ) -> NavigationPropertyBinding {
+        let mut b = NavigationPropertyBinding {
+            pos: self.pos_at(off),
+            ..Default::default()
+        };
+        let (mut has_path, mut has_target) = (false, false);
+        self.attrs(e, off, |_, key, v| match key {
+            "Path" => {
+                has_path = true;
+                b.path = v.string();
+            }
+            "Target" => {
+                has_target = true;
+                b.target = v.string();
+            }
+            _ => {}
+        });
+        self.require(has_path, qname, "Path", b.pos);
+        self.require(has_target, qname, "Target", b.pos);
+        b
+    }
+
+    fn action_import(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> ActionImport {
+        let mut a = ActionImport {
+            pos: self.pos_at(off),
+            ..Default::default()
+        };
+        let (mut has_name, mut has_action) = (false, false);
+        self.attrs(e, off, |_, key, v| match key {
+            "Name" => {
+                has_name = true;
+                a.name = v.string();
+            }
+            "Action" => {
+                has_action = true;
+                a.action = v.string();
+            }
+            "EntitySet" => a.entity_set = Some(v.string()),
+            _ => {}
+        });
+        self.check_name(has_name, &a.name, qname, a.pos);
+        self.require(has_action, qname, "Action", a.pos);
+        a
+    }
+
+    fn function_import(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> FunctionImport {
+        let mut f = FunctionImport {
+            pos: self.pos_at(off),
+            ..Default::default()
+        };
+        let (mut has_name, mut has_function) = (false, false);
+        self.attrs(e, off, |this, key, v| match key {
+            "Name" => {
+                has_name = true;
+                f.name = v.string();
+            }
+            "Function" => {
+                has_function = true;
+                f.function = v.string();
+            }
+            "EntitySet" => f.entity_set = Some(v.string()),
+            "IncludeInServiceDocument" => f.include_in_service_document = this.bool_attr(&v, key),
+            _ => {}
+        });
+        self.check_name(has_name, &f.name, qname, f.pos);
+        self.require(has_function, qname, "Function", f.pos);
+        f
+    }
+
+    fn annotation_block(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> AnnotationBlock {
+        let mut b = AnnotationBlock {
+            pos: self.pos_at(off),
+            ..Default::default()
+        };
+        let mut has_target = false;
+        self.attrs(e, off, |_, key, v| match key {
+            "Target" => {
+                has_target = true;
+                b.target = v.string();
+            }
+            "Qualifier" => b.qualifier = Some(v.string()),
+            _ => {}
+        });
+        self.require(has_target, qname, "Target", b.pos);
+        b
+    }
+
+    fn annotation(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> Annotation {
+        let mut a = Annotation {
+            term: String::new(),
+            qualifier: None,
+            value: None,
+            annotations: Vec::new(),
+            pos: self.pos_at(off),
+        };
+        let mut has_term = false;
+        self.attrs(e, off, |_, key, v| match key {
+            "Term" => {
+                has_term = true;
+                a.term = v.string();
+            }
+            "Qualifier" => a.qualifier = Some(v.string()),
+            _ => {
+                if let Ok(expr) = value_attribute(key, String::new()) {
+                    a.value = Some(with_text(expr, v.string()));
+                }
+            }
+        });
+        self.require(has_term, qname, "Term", a.pos);
+        a
+    }
+
+    fn property_value(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> PropertyValue {
+        let mut pv = PropertyValue {
+            property: String::new(),
+            value: None,
+            annotations: Vec::new(),
+            pos: self.pos_at(off),
+        };
+        let mut has_property = false;
+        self.attrs(e, off, |_, key, v| match key {
+            "Property" => {
+                has_property = true;
+                pv.property = v.string();
+            }
+            _ => {
+                if let Ok(expr) = value_attribute(key, String::new()) {
+                    pv.value = Some(with_text(expr, v.string()));
+                }
+            }
+        });
+        self.require(has_property, qname, "Property", pv.pos);
+        pv
+    }
+
+    /// The frame of an expression element; `None` for unknown elements.
+    fn expression(&mut self, e: &BytesStart<'_>, local: &str, off: usize) -> Option<Frame> {
+        if let Some(kind) = constant_kind(local) {
+            return Some(Frame::Constant(kind, String::new()));
+        }
+        if let Some(kind) = path_kind(local) {
+            return Some(Frame::Path(kind, String::new()));
+        }
+        match local {
+            "Record" => {
+                let mut r = Record {
+                    pos: self.pos_at(off),
+                    ..Default::default()
+                };
+                self.attrs(e, off, |_, key, v| {
+                    if key == "Type" {
+                        r.type_name = Some(v.string());
+                    }
+                });
+                Some(Frame::Record(r))
+            }
+            "Collection" => Some(Frame::Collection(Vec::new())),
+            "Null" => Some(Frame::Null),
+            _ if is_dynamic(local) => Some(Frame::Dynamic(self.raw(e, local, off))),
+            _ => None,
+        }
+    }
+
+    fn raw(&mut self, e: &BytesStart<'_>, local: &str, off: usize) -> RawElement {
+        let mut raw = RawElement {
+            name: local.to_string(),
+            pos: self.pos_at(off),
+            ..Default::default()
+        };
+        self.attrs(e, off, |_, key, v| {
+            raw.attributes.push((key.to_string(), v.string()))
+        });
+        raw
+    }
+}
+
+fn set_value(slot: &mut Option<Expr>, expr: Expr) {
+    if slot.is_none() {
+        *slot = Some(expr);
+    }
+}
+
+fn with_text(expr: Expr, text: String) -> Expr {
+    match expr {
+        Expr::Constant(kind, _) => Expr::Constant(kind, text),
+        Expr::Path(kind, _) => Expr::Path(kind, text),
+        other => other,
+    }
+}
+
+fn trimmed(text: String) -> String {
+    let t = text.trim();
+    if t.len() == text.len() {
+        text
+    } else {
+        t.to_string()
+    }
+}
+
+fn to_usize(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+fn undefined_entity(name: &str) -> String {
+    format!(
+        "undefined entity reference `&{name};`: only the predefined XML entities (`&lt;`, `&gt;`, `&amp;`, `&apos;`, `&quot;`) and character references are allowed"
+    )
+}
+
+/// The position (relative to the tag name) and message of a malformed attribute.
+fn attr_error(err: &AttrError) -> (usize, String) {
+    match *err {
+        AttrError::ExpectedEq(p) => (p, "expected `=` after the attribute name".to_string()),
+        AttrError::ExpectedValue(p) => {
+            (p, "expected a quoted attribute value after `=`".to_string())
+        }
+        AttrError::UnquotedValue(p) => (
+            p,
+            "attribute value is not quoted: put it between `\"` or `'`".to_string(),
+        ),
+        AttrError::ExpectedQuote(p, q) => (
+            p,
+            format!(
+                "attribute value is not closed: expected a closing `{}`",
+                char::from(q)
+            ),
+        ),
+        AttrError::Duplicated(p, _) => (p, "duplicate attribute".to_string()),
+    }
+}
+
+/// A sentence for a fatal quick-xml error.
+fn xml_error_message(err: &XmlError) -> String {
+    match err {
+        XmlError::Syntax(e) => match e {
+            SyntaxError::InvalidBangMarkup => {
+                "invalid markup after `<!`: expected a comment, a CDATA section or a DOCTYPE"
+                    .to_string()
+            }
+            SyntaxError::UnclosedPI => {
+                "unexpected end of file: processing instruction is not closed with `?>`".to_string()
+            }
+            SyntaxError::UnclosedXmlDecl => {
+                "unexpected end of file: XML declaration is not closed with `?>`".to_string()
+            }
+            SyntaxError::UnclosedComment => {
+                "unexpected end of file: comment is not closed with `-->`".to_string()
+            }
+            SyntaxError::UnclosedDoctype => {
+                "unexpected end of file: DOCTYPE is not closed with `>`".to_string()
+            }
+            SyntaxError::UnclosedCData => {
+                "unexpected end of file: CDATA section is not closed with `]]>`".to_string()
+            }
+            SyntaxError::UnclosedTag => {
+                "unexpected end of file: tag is not closed with `>`".to_string()
+            }
+            SyntaxError::UnclosedSingleQuotedAttributeValue => {
+                "unexpected end of file: attribute value is not closed with `'`".to_string()
+            }
+            SyntaxError::UnclosedDoubleQuotedAttributeValue => {
+                "unexpected end of file: attribute value is not closed with `\"`".to_string()
+            }
+        },
+        XmlError::IllFormed(e) => match e {
+            IllFormedError::MissingDeclVersion(_) => {
+                "the XML declaration needs a `version` attribute first".to_string()
+            }
+            IllFormedError::UnknownVersion => {
+                "unknown XML version in the XML declaration: expected 1.0 or 1.1".to_string()
+            }
+            IllFormedError::MissingDoctypeName => "DOCTYPE declaration has no name".to_string(),
+            IllFormedError::MissingEndTag(tag) => {
+                format!("unexpected end of file: `<{tag}>` is not closed")
+            }
+            IllFormedError::UnmatchedEndTag(tag) => {
+                format!("closing tag `</{tag}>` does not match any open element")
+            }
+            IllFormedError::MismatchedEndTag { expected, found } => {
+                format!("closing tag `</{found}>` does not match `<{expected}>`")
+            }
+            IllFormedError::DoubleHyphenInComment => "`--` is not allowed in a comment".to_string(),
+            IllFormedError::UnclosedReference => {
+                "`&` starts an entity reference that is not closed with `;` (write `&amp;` for a literal `&`)"
+                    .to_string()
+            }
+        },
+        XmlError::InvalidAttr(e) => attr_error(e).1,
+        XmlError::Escape(EscapeError::UnrecognizedEntity(_, name)) => undefined_entity(name),
+        XmlError::Escape(EscapeError::UnterminatedEntity(_)) => {
+            "`&` starts an entity reference that is not closed with `;`".to_string()
+        }
+        XmlError::Escape(EscapeError::InvalidCharRef(e)) => {
+            format!("invalid character reference: {e}")
+        }
+        XmlError::Escape(e) => e.to_string(),
+        XmlError::Encoding(_) => "invalid UTF-8 byte sequence".to_string(),
+        other => format!("malformed XML: {other}"),
+    }
+}
+
+#[cfg(test)]
+mod tests;
