@@ -1,1 +1,429 @@
-fn main() {}
+//! `odata-codegen`: inspect OData CSDL metadata and generate a Rust crate from it.
+
+mod cli_fs;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use odata_codegen::diagnostics::Diagnostic;
+use odata_codegen::emit::{GenerateOptions, generate};
+use odata_codegen::model::{Model, load_model};
+use odata_codegen::output;
+
+use cli_fs::FsLoader;
+
+/// How many warnings are printed before the rest are only counted.
+const MAX_WARNINGS: usize = 20;
+
+/// Reads OData CSDL metadata (such as Microsoft Graph's) and generates a Rust client crate from it.
+///
+/// Relative `edmx:Reference` URIs are loaded from files next to the referencing document;
+/// absolute URLs are never fetched. Diagnostics are printed as `FILE:LINE:COL: error: ...`.
+#[derive(Debug, Parser)]
+#[command(name = "odata-codegen", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Load a CSDL document and the documents it references, check them and print element counts.
+    ///
+    /// Prints one `name: count` line per kind of element (schemas, entity_types, complex_types,
+    /// enum_types, type_definitions, terms, actions, functions, entity_sets, singletons,
+    /// annotations) and exits 0; on invalid input prints every error and exits 1.
+    Inspect(InspectArgs),
+    /// Generate a Rust crate from a CSDL document into a folder.
+    ///
+    /// Writes only files whose content changed and removes generated files that are no longer
+    /// produced. Files whose first line lacks the `@generated` marker are hand-owned: they are never
+    /// overwritten or removed. Refuses a non-empty folder that holds no generated file.
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Args)]
+struct InspectArgs {
+    /// The CSDL document (`.csdl` or `.xml`).
+    #[arg(long, value_name = "FILE")]
+    metadata: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ApiVersion {
+    #[value(name = "beta")]
+    Beta,
+    #[value(name = "v1.0")]
+    V1,
+}
+
+impl ApiVersion {
+    fn as_str(self) -> &'static str {
+        match self {
+            ApiVersion::Beta => "beta",
+            ApiVersion::V1 => "v1.0",
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+struct GenerateArgs {
+    /// The CSDL document (`.csdl` or `.xml`).
+    #[arg(long, value_name = "FILE")]
+    metadata: PathBuf,
+    /// Include the resources under a path, Kiota style (`/users/**`,
+    /// `/deviceManagement/remoteAssistanceSettings`). Repeatable.
+    #[arg(long = "include-path", value_name = "GLOB")]
+    include_paths: Vec<String>,
+    /// Include a type by qualified or simple name. Repeatable.
+    #[arg(long = "include-type", value_name = "NAME")]
+    include_types: Vec<String>,
+    /// Generate every type and every path.
+    #[arg(long)]
+    all: bool,
+    /// Operations overlay (TOML): operations and permissions of paths where the metadata is silent.
+    #[arg(long, value_name = "FILE")]
+    overlay: Option<PathBuf>,
+    /// The folder to write the crate into.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Package name of the generated crate [default: derived from the metadata file name].
+    #[arg(long, value_name = "NAME")]
+    crate_name: Option<String>,
+    /// The Graph API version the crate targets.
+    #[arg(long, value_enum, default_value = "v1.0", value_name = "VERSION")]
+    api_version: ApiVersion,
+}
+
+/// A failed run: the message (already printed, if empty) and the exit code.
+type Failure = ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Inspect(args) => inspect(&args),
+        Command::Generate(args) => generate_crate(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
+}
+
+/// Prints `message` as an error and returns the failure exit code.
+fn fail(message: impl std::fmt::Display) -> Failure {
+    eprintln!("error: {message}");
+    ExitCode::FAILURE
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    for d in diagnostics {
+        eprintln!("{d}");
+    }
+}
+
+fn print_warnings(warnings: &[Diagnostic]) {
+    for w in warnings.iter().take(MAX_WARNINGS) {
+        eprintln!("{w}");
+    }
+    if warnings.len() > MAX_WARNINGS {
+        eprintln!("... and {} more warnings", warnings.len() - MAX_WARNINGS);
+    }
+}
+
+/// Reads and loads the model of `path` with its references; prints warnings.
+fn load(path: &Path) -> Result<(Model, Vec<u8>), Failure> {
+    let name = cli_fs::document_name(path);
+    let mut loader = FsLoader::new("");
+    let bytes = std::fs::read(loader.path_of(&name)).map_err(|e| {
+        fail(format_args!(
+            "cannot read metadata file `{}`: {e}",
+            path.display()
+        ))
+    })?;
+    match load_model(&name, &bytes, &mut loader) {
+        Ok(model) => {
+            print_warnings(&model.warnings);
+            Ok((model, bytes))
+        }
+        Err(errors) => {
+            print_diagnostics(&errors);
+            let n = errors.len();
+            let plural = if n == 1 { "" } else { "s" };
+            eprintln!(
+                "error: `{}` is not valid CSDL ({n} error{plural})",
+                path.display()
+            );
+            Err(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn inspect(args: &InspectArgs) -> Result<(), Failure> {
+    let (model, _) = load(&args.metadata)?;
+    let c = model.counts();
+    let figures = [
+        ("schemas", c.schemas),
+        ("entity_types", c.entity_types),
+        ("complex_types", c.complex_types),
+        ("enum_types", c.enum_types),
+        ("type_definitions", c.type_definitions),
+        ("terms", c.terms),
+        ("actions", c.actions),
+        ("functions", c.functions),
+        ("entity_sets", c.entity_sets),
+        ("singletons", c.singletons),
+        ("annotations", c.annotations),
+    ];
+    for (name, n) in figures {
+        println!("{name}: {n}");
+    }
+    Ok(())
+}
+
+fn generate_crate(args: &GenerateArgs) -> Result<(), Failure> {
+    let crate_name = match &args.crate_name {
+        Some(name) => {
+            if let Err(why) = check_package_name(name) {
+                return Err(fail(format_args!(
+                    "--crate-name `{name}` is not a valid package name: {why}"
+                )));
+            }
+            name.clone()
+        }
+        None => default_crate_name(&args.metadata),
+    };
+    let overlay = match &args.overlay {
+        None => Default::default(),
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                fail(format_args!(
+                    "cannot read overlay file `{}`: {e}",
+                    path.display()
+                ))
+            })?;
+            odata_codegen::config::parse_overlay(&text, &path.display().to_string()).map_err(
+                |d| {
+                    eprintln!("{d}");
+                    ExitCode::FAILURE
+                },
+            )?
+        }
+    };
+    let (model, metadata_bytes) = load(&args.metadata)?;
+    let options = GenerateOptions {
+        crate_name,
+        api_version: args.api_version.as_str().to_string(),
+        include_paths: args.include_paths.clone(),
+        include_types: args.include_types.clone(),
+        all: args.all,
+        overlay,
+        metadata_label: args.metadata.display().to_string(),
+        metadata_bytes,
+        runtime_path: runtime_path(),
+        standalone: true,
+    };
+    let files = generate(&model, &options).map_err(|errors| {
+        print_diagnostics(&errors);
+        fail("generation failed")
+    })?;
+
+    let out = &args.out;
+    let unsafe_paths = cli_fs::unsafe_paths(&files);
+    if !unsafe_paths.is_empty() {
+        return Err(fail(format_args!(
+            "refusing to write paths that are not safe inside `{}`: {}",
+            out.display(),
+            unsafe_paths.join(", ")
+        )));
+    }
+    let existing = cli_fs::list_files(out).map_err(fail)?;
+    let non_empty = match std::fs::read_dir(out) {
+        Ok(mut entries) => entries.next().is_some(),
+        Err(_) => false, // missing (list_files refused anything else)
+    };
+    if non_empty && !existing.values().any(|text| output::is_generated(text)) {
+        return Err(fail(format_args!(
+            "`{}` is not empty and holds no generated file (none starts with a `{}` line): \
+             refusing to write into a folder odata-codegen did not generate; pick an empty or new folder",
+            out.display(),
+            output::MARKER
+        )));
+    }
+    let plan = output::plan(&existing, &files);
+    if !plan.conflicts.is_empty() {
+        return Err(fail(format_args!(
+            "refusing to overwrite hand-owned files in `{}` (their first line has no `{}` marker): {}",
+            out.display(),
+            output::MARKER,
+            plan.conflicts.join(", ")
+        )));
+    }
+    cli_fs::apply_plan(out, &plan, &files).map_err(fail)?;
+    println!("{}", cli_fs::summary(&plan));
+    Ok(())
+}
+
+/// The `runtime/` folder of this workspace, for the generated crate's `odata-runtime` path dependency.
+fn runtime_path() -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("runtime");
+    let path = std::fs::canonicalize(&path).unwrap_or(path);
+    path.display().to_string()
+}
+
+/// A package name from the metadata file stem: `graph-beta.csdl` -> `graph-beta`,
+/// `v1.0-Prod.csdl` -> `v1-0-prod`.
+fn default_crate_name(metadata: &Path) -> String {
+    let stem = metadata
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut name = String::new();
+    for c in stem.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            name.push(c.to_ascii_lowercase());
+        } else if !name.is_empty() && !name.ends_with('-') {
+            name.push('-');
+        }
+    }
+    let mut name = name.trim_end_matches('-').to_string();
+    if name.is_empty() {
+        name = "odata-client".to_string();
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) || check_package_name(&name).is_err() {
+        name = format!("odata-{name}");
+    }
+    name
+}
+
+/// Cargo's rules for a package name, as far as they matter here.
+fn check_package_name(name: &str) -> Result<(), &'static str> {
+    const RESERVED: &[&str] = &[
+        "as",
+        "async",
+        "await",
+        "break",
+        "const",
+        "continue",
+        "crate",
+        "dyn",
+        "else",
+        "enum",
+        "extern",
+        "false",
+        "fn",
+        "for",
+        "if",
+        "impl",
+        "in",
+        "let",
+        "loop",
+        "match",
+        "mod",
+        "move",
+        "mut",
+        "pub",
+        "ref",
+        "return",
+        "self",
+        "static",
+        "struct",
+        "super",
+        "trait",
+        "true",
+        "type",
+        "unsafe",
+        "use",
+        "where",
+        "while",
+        "abstract",
+        "become",
+        "box",
+        "do",
+        "final",
+        "macro",
+        "override",
+        "priv",
+        "typeof",
+        "unsized",
+        "virtual",
+        "yield",
+        "try",
+        "gen",
+        "std",
+        "core",
+        "alloc",
+        "proc_macro",
+        "proc-macro",
+        "test",
+    ];
+    if name.is_empty() {
+        Err("it is empty")
+    } else if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+    {
+        Err("only ASCII letters, digits, `-` and `_` are allowed")
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+        Err("it starts with a digit")
+    } else if RESERVED.contains(&name) {
+        Err("it is a Rust keyword or a reserved name")
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derives_crate_names_from_file_stems() {
+        assert_eq!(
+            default_crate_name(Path::new("metadata/graph-beta.csdl")),
+            "graph-beta"
+        );
+        assert_eq!(default_crate_name(Path::new("v1.0-Prod.csdl")), "v1-0-prod");
+        assert_eq!(
+            default_crate_name(Path::new("2019 graph.xml")),
+            "odata-2019-graph"
+        );
+        assert_eq!(default_crate_name(Path::new("test.xml")), "odata-test");
+        assert_eq!(default_crate_name(Path::new("...")), "odata-client");
+        assert_eq!(default_crate_name(Path::new("Über.csdl")), "ber");
+    }
+
+    #[test]
+    fn normalizes_document_names() {
+        assert_eq!(
+            cli_fs::document_name(Path::new("./a/b/../c.xml")),
+            "a/c.xml"
+        );
+        assert_eq!(
+            cli_fs::document_name(Path::new("../x/./y.xml")),
+            "../x/y.xml"
+        );
+        assert_eq!(cli_fs::document_name(Path::new("/a/../../b.xml")), "/b.xml");
+    }
+
+    #[test]
+    fn refuses_absolute_references() {
+        let mut loader = FsLoader::new("");
+        use odata_codegen::model::SourceLoader;
+        for uri in [
+            "https://example.com/x.xml",
+            "http://x/y",
+            "file:///etc/passwd",
+            "/etc/passwd",
+        ] {
+            let err = loader.load(uri, "dir/main.csdl").unwrap_err();
+            assert!(err.contains("not"), "{uri}: {err}");
+        }
+        let err = loader
+            .load("missing%20file.xml", "no-such-dir/main.csdl")
+            .unwrap_err();
+        assert_eq!(err, "file `no-such-dir/missing file.xml` does not exist");
+    }
+}

@@ -1,0 +1,279 @@
+//! File-system helpers shared by the `odata-codegen` binary and the xtask (which includes this file
+//! with `#[path]`): a [`SourceLoader`] that reads referenced documents from disk, listing an output
+//! folder, and carrying out an [`output::Plan`].
+//!
+//! The library does no I/O; this module is where the command-line tools do it. It depends on `std`
+//! and `odata_codegen` only.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use odata_codegen::model::{LoadedSource, SourceLoader};
+use odata_codegen::output::{self, GeneratedFiles, Plan};
+
+/// Loads `edmx:Reference`d documents from files next to the referencing document.
+///
+/// Document names are paths relative to `base` (or absolute), normalized lexically and written with
+/// `/` separators, so the same document always gets the same name and a reference cycle ends.
+/// Absolute URLs (`http:`, `https:`, `file:` and any other scheme) are refused, never fetched.
+#[derive(Debug, Clone)]
+pub struct FsLoader {
+    base: PathBuf,
+}
+
+impl FsLoader {
+    /// A loader that resolves document names against `base` (the current directory for the
+    /// command line, the workspace root for the xtask).
+    pub fn new(base: impl Into<PathBuf>) -> Self {
+        FsLoader { base: base.into() }
+    }
+
+    /// Where the document named `name` is on disk.
+    pub fn path_of(&self, name: &str) -> PathBuf {
+        self.base.join(name)
+    }
+}
+
+impl SourceLoader for FsLoader {
+    fn load(&mut self, uri: &str, from: &str) -> Result<LoadedSource, String> {
+        let relative = relative_reference(uri)?;
+        let dir = Path::new(from).parent().unwrap_or(Path::new(""));
+        let name = document_name(&dir.join(relative));
+        match fs::read(self.path_of(&name)) {
+            Ok(bytes) => Ok(LoadedSource { name, bytes }),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                Err(format!("file `{name}` does not exist"))
+            }
+            Err(e) => Err(format!("cannot read `{name}`: {e}")),
+        }
+    }
+}
+
+/// The relative path a reference URI names, or why it is not followed.
+fn relative_reference(uri: &str) -> Result<PathBuf, String> {
+    let uri = uri.trim();
+    if uri.is_empty() {
+        return Err("the Uri is empty".to_string());
+    }
+    if let Some(scheme) = uri_scheme(uri) {
+        return Err(format!(
+            "`{scheme}:` URLs are not fetched; save the document next to the referencing file and \
+             reference it by a relative path"
+        ));
+    }
+    // Drop a query or fragment: they do not name another file.
+    let path = uri.split(['?', '#']).next().unwrap_or_default();
+    let path =
+        percent_decode(path).ok_or_else(|| format!("the Uri `{uri}` has an invalid %-escape"))?;
+    if path.is_empty() {
+        return Err(format!("the Uri `{uri}` names no file"));
+    }
+    if path.starts_with('/') || path.starts_with('\\') || Path::new(&path).is_absolute() {
+        return Err(format!(
+            "absolute paths are not followed; reference `{path}` relative to the referencing file"
+        ));
+    }
+    Ok(path.split('/').collect())
+}
+
+/// The scheme of an absolute URI (`https` of `https://...`); a one-letter "scheme" is a drive letter.
+fn uri_scheme(uri: &str) -> Option<&str> {
+    let (scheme, _) = uri.split_once(':')?;
+    let mut chars = scheme.chars();
+    let first = chars.next()?;
+    (scheme.len() > 1
+        && first.is_ascii_alphabetic()
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+    .then_some(scheme)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The stable name of a document at `path`: `.` and `..` resolved lexically; relative paths are
+/// written with `/` so that names (and diagnostics) are the same on every platform.
+pub fn document_name(path: &Path) -> String {
+    let mut parts: Vec<Component<'_>> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match parts.last() {
+                Some(Component::Normal(_)) => {
+                    parts.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => parts.push(c),
+            },
+            other => parts.push(other),
+        }
+    }
+    if parts.is_empty() {
+        return ".".to_string();
+    }
+    if parts
+        .iter()
+        .all(|c| matches!(c, Component::Normal(_) | Component::ParentDir))
+    {
+        parts
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    } else {
+        parts
+            .iter()
+            .collect::<PathBuf>()
+            .to_string_lossy()
+            .into_owned()
+    }
+}
+
+/// Every file under `dir` by `/`-separated relative path, with its text (lossily decoded).
+///
+/// A missing folder lists as empty. `target/` at the top and hidden entries (`.git`, ...) are
+/// skipped: the generator never writes such paths. A symbolic link is listed as a hand-owned file,
+/// so the generator never writes through it.
+pub fn list_files(dir: &Path) -> Result<BTreeMap<String, String>, String> {
+    let mut files = BTreeMap::new();
+    match fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(files),
+        Err(e) => return Err(format!("cannot read `{}`: {e}", dir.display())),
+        Ok(meta) if !meta.is_dir() => {
+            return Err(format!("`{}` is not a directory", dir.display()));
+        }
+        Ok(_) => {}
+    }
+    list_into(dir, "", &mut files)?;
+    Ok(files)
+}
+
+fn list_into(dir: &Path, prefix: &str, files: &mut BTreeMap<String, String>) -> Result<(), String> {
+    let read_err = |e: io::Error| format!("cannot read `{}`: {e}", dir.display());
+    for entry in fs::read_dir(dir).map_err(read_err)? {
+        let entry = entry.map_err(read_err)?;
+        let Some(name) = entry.file_name().to_str().map(str::to_string) else {
+            continue; // not a name the generator can produce
+        };
+        if name.starts_with('.') || (prefix.is_empty() && name == "target") {
+            continue;
+        }
+        let rel = format!("{prefix}{name}");
+        let path = entry.path();
+        let kind = entry
+            .file_type()
+            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        if kind.is_dir() {
+            list_into(&path, &format!("{rel}/"), files)?;
+        } else if kind.is_symlink() {
+            files.insert(rel, String::new());
+        } else {
+            let bytes =
+                fs::read(&path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+            files.insert(rel, String::from_utf8_lossy(&bytes).into_owned());
+        }
+    }
+    Ok(())
+}
+
+/// Generated paths that would leave the output folder or are not portable file names.
+pub fn unsafe_paths(files: &GeneratedFiles) -> Vec<&str> {
+    files
+        .files
+        .keys()
+        .map(String::as_str)
+        .filter(|p| !output::is_safe_relative_path(p))
+        .collect()
+}
+
+/// Carries out `plan` in `dir`: writes new and changed files, deletes stale generated files and the
+/// folders that deleting them emptied. Refuses a plan with conflicts or unsafe paths, and any path
+/// that goes through a symbolic link.
+pub fn apply_plan(dir: &Path, plan: &Plan, files: &GeneratedFiles) -> Result<(), String> {
+    if !plan.conflicts.is_empty() {
+        return Err(format!(
+            "refusing to overwrite hand-owned files (their first line has no `{}` marker): {}",
+            output::MARKER,
+            plan.conflicts.join(", ")
+        ));
+    }
+    for rel in plan.write.iter().chain(&plan.delete) {
+        if !output::is_safe_relative_path(rel) {
+            return Err(format!(
+                "refusing to write `{rel}`: it is not a safe path inside `{}`",
+                dir.display()
+            ));
+        }
+        check_no_symlink(dir, rel)?;
+    }
+    for rel in &plan.write {
+        let Some(text) = files.files.get(rel) else {
+            return Err(format!(
+                "internal error: `{rel}` is planned but was not generated"
+            ));
+        };
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create `{}`: {e}", parent.display()))?;
+        }
+        fs::write(&path, text).map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    }
+    for rel in &plan.delete {
+        let path = dir.join(rel);
+        fs::remove_file(&path).map_err(|e| format!("cannot remove `{}`: {e}", path.display()))?;
+        // Remove the folders this emptied, up to (not including) `dir`.
+        let mut parent = Path::new(rel).parent();
+        while let Some(p) = parent.filter(|p| !p.as_os_str().is_empty()) {
+            if fs::remove_dir(dir.join(p)).is_err() {
+                break; // not empty
+            }
+            parent = p.parent();
+        }
+    }
+    Ok(())
+}
+
+/// Refuses `rel` when `dir/rel` or a folder on the way is a symbolic link.
+fn check_no_symlink(dir: &Path, rel: &str) -> Result<(), String> {
+    let mut path = dir.to_path_buf();
+    for segment in rel.split('/') {
+        path.push(segment);
+        match fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(format!(
+                    "refusing to write through the symbolic link `{}`",
+                    path.display()
+                ));
+            }
+            Ok(_) => {}
+            Err(_) => break, // does not exist yet: nothing below it does either
+        }
+    }
+    Ok(())
+}
+
+/// `wrote N files, removed M, unchanged K`.
+pub fn summary(plan: &Plan) -> String {
+    format!(
+        "wrote {} files, removed {}, unchanged {}",
+        plan.write.len(),
+        plan.delete.len(),
+        plan.unchanged.len()
+    )
+}
