@@ -1,1 +1,184 @@
-fn main() {}
+//! Workspace tasks: `cargo xtask codegen [--check]` regenerates `generated/` from
+//! `metadata/codegen.toml`.
+
+#[path = "../../codegen/src/cli_fs.rs"]
+mod cli_fs;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use odata_codegen::config::{Overlay, parse_config, parse_overlay};
+use odata_codegen::diagnostics::Diagnostic;
+use odata_codegen::emit::{GenerateOptions, generate};
+use odata_codegen::model::load_model;
+use odata_codegen::output::{self, GeneratedFiles, Plan};
+
+use cli_fs::FsLoader;
+
+const CONFIG: &str = "metadata/codegen.toml";
+const OUTPUT: &str = "generated";
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  codegen            regenerate generated/ from metadata/codegen.toml
+  codegen --check    write nothing; fail if generated/ is not up to date";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["codegen"] => run(false),
+        ["codegen", "--check"] => run(true),
+        ["-h" | "--help" | "help"] | ["codegen", "-h" | "--help"] => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(check: bool) -> ExitCode {
+    let root = workspace_root();
+    let result = if check {
+        check_generated(&root).map(report_check)
+    } else {
+        regenerate(&root)
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn report_check(stale: Vec<String>) -> ExitCode {
+    if stale.is_empty() {
+        println!("{OUTPUT}/ is up to date");
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("{}", stale_message(&stale));
+        ExitCode::FAILURE
+    }
+}
+
+fn stale_message(stale: &[String]) -> String {
+    let mut message = format!("{OUTPUT}/ is out of date:\n");
+    for path in stale {
+        message.push_str(&format!("  {OUTPUT}/{path}\n"));
+    }
+    message.push_str("run `cargo xtask codegen` to regenerate");
+    message
+}
+
+/// The workspace root: the parent of this crate's folder.
+fn workspace_root() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    std::fs::canonicalize(&root).unwrap_or(root)
+}
+
+/// What `generated/` should hold, and the plan that brings it there.
+fn plan_generated(root: &Path) -> Result<(Plan, GeneratedFiles), String> {
+    let files = generate_files(root)?;
+    let unsafe_paths = cli_fs::unsafe_paths(&files);
+    if !unsafe_paths.is_empty() {
+        return Err(format!(
+            "error: the generator produced paths that are not safe inside {OUTPUT}/: {}",
+            unsafe_paths.join(", ")
+        ));
+    }
+    let existing = cli_fs::list_files(&root.join(OUTPUT)).map_err(|e| format!("error: {e}"))?;
+    let plan = output::plan(&existing, &files);
+    Ok((plan, files))
+}
+
+/// The files of `generated/` that differ from what the generator produces now (relative to
+/// `generated/`); empty when it is up to date.
+fn check_generated(root: &Path) -> Result<Vec<String>, String> {
+    let (plan, _) = plan_generated(root)?;
+    Ok(plan.stale().into_iter().map(str::to_string).collect())
+}
+
+fn regenerate(root: &Path) -> Result<ExitCode, String> {
+    let (plan, files) = plan_generated(root)?;
+    if !plan.conflicts.is_empty() {
+        let list: Vec<String> = plan
+            .conflicts
+            .iter()
+            .map(|p| format!("  {OUTPUT}/{p}"))
+            .collect();
+        return Err(format!(
+            "error: these hand-owned files (no `{}` on their first line) would be overwritten; \
+             remove or rename them, then run `cargo xtask codegen` again:\n{}",
+            output::MARKER,
+            list.join("\n")
+        ));
+    }
+    cli_fs::apply_plan(&root.join(OUTPUT), &plan, &files).map_err(|e| format!("error: {e}"))?;
+    println!("{OUTPUT}/: {}", cli_fs::summary(&plan));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_text(root: &Path, name: &str) -> Result<String, String> {
+    std::fs::read_to_string(root.join(name))
+        .map_err(|e| format!("error: cannot read `{name}`: {e}"))
+}
+
+fn diagnostics(list: &[Diagnostic]) -> String {
+    list.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Loads the model named by `metadata/codegen.toml` and generates the crate's files.
+fn generate_files(root: &Path) -> Result<GeneratedFiles, String> {
+    let config = parse_config(&read_text(root, CONFIG)?, CONFIG).map_err(|d| d.to_string())?;
+    let overlay = match &config.overlay {
+        None => Overlay::default(),
+        Some(file) => {
+            let name = cli_fs::document_name(&Path::new("metadata").join(file));
+            parse_overlay(&read_text(root, &name)?, &name).map_err(|d| d.to_string())?
+        }
+    };
+    // A stable, relative label: the output must be byte-identical on every machine.
+    let name = cli_fs::document_name(&Path::new("metadata").join(&config.metadata));
+    let mut loader = FsLoader::new(root);
+    let bytes = std::fs::read(loader.path_of(&name))
+        .map_err(|e| format!("error: cannot read metadata file `{name}`: {e}"))?;
+    let model = load_model(&name, &bytes, &mut loader).map_err(|errors| diagnostics(&errors))?;
+    // Warnings are not repeated here: `odata-codegen inspect` shows them.
+    let options = GenerateOptions {
+        crate_name: config.crate_name,
+        api_version: config.api_version,
+        include_paths: config.include_paths,
+        include_types: config.include_types,
+        all: config.all,
+        overlay,
+        metadata_label: name,
+        metadata_bytes: bytes,
+        runtime_path: "../runtime".to_string(),
+        standalone: false,
+    };
+    generate(&model, &options).map_err(|errors| diagnostics(&errors))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The same check as `cargo xtask codegen --check`: `generated/` must be what the generator
+    /// produces from `metadata/codegen.toml`.
+    #[test]
+    fn generated_is_up_to_date() {
+        match check_generated(&workspace_root()) {
+            Ok(stale) => assert!(stale.is_empty(), "{}", stale_message(&stale)),
+            Err(message) => panic!("{message}"),
+        }
+    }
+}
