@@ -211,6 +211,21 @@ fn generate_crate(args: &GenerateArgs) -> Result<(), Failure> {
             )?
         }
     };
+    // Refuse a folder this command did not generate before doing any work.
+    let out = &args.out;
+    let existing = cli_fs::list_files(out).map_err(fail)?;
+    let non_empty = match std::fs::read_dir(out) {
+        Ok(mut entries) => entries.next().is_some(),
+        Err(_) => false, // missing (list_files refused anything else)
+    };
+    if non_empty && !existing.values().any(|text| output::is_generated(text)) {
+        return Err(fail(format_args!(
+            "`{}` is not empty and holds no generated file (none starts with a `{}` line): \
+             refusing to write into a folder odata-codegen did not generate; pick an empty or new folder",
+            out.display(),
+            output::MARKER
+        )));
+    }
     let (model, metadata_bytes) = load(&args.metadata)?;
     let options = GenerateOptions {
         crate_name,
@@ -229,26 +244,12 @@ fn generate_crate(args: &GenerateArgs) -> Result<(), Failure> {
         fail("generation failed")
     })?;
 
-    let out = &args.out;
     let unsafe_paths = cli_fs::unsafe_paths(&files);
     if !unsafe_paths.is_empty() {
         return Err(fail(format_args!(
             "refusing to write paths that are not safe inside `{}`: {}",
             out.display(),
             unsafe_paths.join(", ")
-        )));
-    }
-    let existing = cli_fs::list_files(out).map_err(fail)?;
-    let non_empty = match std::fs::read_dir(out) {
-        Ok(mut entries) => entries.next().is_some(),
-        Err(_) => false, // missing (list_files refused anything else)
-    };
-    if non_empty && !existing.values().any(|text| output::is_generated(text)) {
-        return Err(fail(format_args!(
-            "`{}` is not empty and holds no generated file (none starts with a `{}` line): \
-             refusing to write into a folder odata-codegen did not generate; pick an empty or new folder",
-            out.display(),
-            output::MARKER
         )));
     }
     let plan = output::plan(&existing, &files);
