@@ -10,7 +10,6 @@
 
 use std::borrow::Cow;
 
-use quick_xml::XmlVersion;
 use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
 use quick_xml::escape::{EscapeError, resolve_predefined_entity};
 use quick_xml::events::attributes::AttrError;
@@ -81,6 +80,7 @@ pub fn read_document(
         doc: Document::default(),
         root: RootState::None,
         bad_attrs: false,
+        keys: Vec::new(),
     };
     // A fatal error has already been recorded in `reader.errors`.
     let _ = reader.run();
@@ -102,13 +102,93 @@ struct Cursor {
     col: usize,
 }
 
+const LO7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+const HI: u64 = 0x8080_8080_8080_8080;
+const NL: u64 = 0x0A0A_0A0A_0A0A_0A0A;
+
+/// `\n` bytes in a slice, eight bytes at a time.
 fn count_newlines(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'\n').count()
+    let mut words = bytes.chunks_exact(8);
+    let mut n = 0;
+    for w in &mut words {
+        let t = u64::from_ne_bytes(w.try_into().unwrap_or_default()) ^ NL;
+        // High bit set exactly in the zero bytes of `t`.
+        n += (!(((t & LO7) + LO7) | t) & HI).count_ones() as usize;
+    }
+    n + words.remainder().iter().filter(|&&b| b == b'\n').count()
 }
 
-/// Characters in a UTF-8 byte slice: every byte that is not a continuation byte.
+/// The number of `\n` bytes in a slice and the index of the last one, eight bytes at a time.
+fn last_newline(bytes: &[u8]) -> Option<(usize, usize)> {
+    let mut words = bytes.chunks_exact(8);
+    let (mut n, mut last) = (0, None);
+    for (k, w) in (&mut words).enumerate() {
+        let t = u64::from_le_bytes(w.try_into().unwrap_or_default()) ^ NL;
+        let m = !(((t & LO7) + LO7) | t) & HI;
+        if m != 0 {
+            n += m.count_ones() as usize;
+            last = Some(k * 8 + (63 - m.leading_zeros() as usize) / 8);
+        }
+    }
+    let tail = bytes.len() - words.remainder().len();
+    for (k, &b) in words.remainder().iter().enumerate() {
+        if b == b'\n' {
+            n += 1;
+            last = Some(tail + k);
+        }
+    }
+    last.map(|last| (n, last))
+}
+
+/// Finds the closing `quote` of an attribute value starting at `start`, and whether the value
+/// holds a byte that normalization changes (`&`, tab, line end), eight bytes at a time.
+fn scan_value(b: &[u8], start: usize, quote: u8) -> (Option<usize>, bool) {
+    let q = u64::from(quote) * 0x0101_0101_0101_0101;
+    let amp = u64::from(b'&') * 0x0101_0101_0101_0101;
+    let zero = |t: u64| !(((t & LO7) + LO7) | t) & HI;
+    let (mut i, mut special) = (start, false);
+    loop {
+        while let Some(w) = b.get(i..i + 8) {
+            let w = u64::from_le_bytes(w.try_into().unwrap_or_default());
+            // Bytes below 0x20 have their top three bits clear.
+            let control = zero(w & 0xE0E0_E0E0_E0E0_E0E0);
+            if zero(w ^ q) | zero(w ^ amp) | control != 0 {
+                break;
+            }
+            i += 8;
+        }
+        let end = (i + 8).min(b.len());
+        while i < end {
+            let c = b[i];
+            if c == quote {
+                return (Some(i), special);
+            }
+            special |= c == b'&' || c < 0x20;
+            i += 1;
+        }
+        if i >= b.len() {
+            return (None, special);
+        }
+    }
+}
+
+/// Characters in a UTF-8 byte slice: every byte that is not a continuation byte (`10xxxxxx`).
 fn count_chars(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+    if bytes.is_ascii() {
+        return bytes.len();
+    }
+    let mut words = bytes.chunks_exact(8);
+    let mut continuation = 0;
+    for w in &mut words {
+        let w = u64::from_ne_bytes(w.try_into().unwrap_or_default());
+        continuation += (w & !(w << 1) & HI).count_ones() as usize;
+    }
+    continuation += words
+        .remainder()
+        .iter()
+        .filter(|&&b| b & 0xC0 == 0x80)
+        .count();
+    bytes.len() - continuation
 }
 
 fn to_u32(n: usize) -> u32 {
@@ -129,9 +209,9 @@ impl Cursor {
         let target = target.min(text.len());
         if target >= self.off {
             let seg = &text[self.off..target];
-            match seg.iter().rposition(|&b| b == b'\n') {
-                Some(last) => {
-                    self.line += count_newlines(&seg[..=last]);
+            match last_newline(seg) {
+                Some((lines, last)) => {
+                    self.line += lines;
                     self.col = 1 + count_chars(&seg[last + 1..]);
                 }
                 None => self.col += count_chars(seg),
@@ -174,6 +254,18 @@ fn local_name(qname: &str) -> &str {
 
 /// A CSDL SimpleIdentifier.
 pub(crate) fn is_simple_identifier(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    if bytes.is_ascii() {
+        return match bytes.first() {
+            Some(b) if b.is_ascii_alphabetic() || *b == b'_' => {
+                bytes.len() <= 128
+                    && bytes
+                        .iter()
+                        .all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            }
+            _ => false,
+        };
+    }
     let mut chars = s.chars();
     let Some(first) = chars.next() else {
         return false;
@@ -286,7 +378,7 @@ enum Frame {
     Edmx,
     DataServices,
     Reference(Reference),
-    Schema(Schema),
+    Schema(Box<Schema>),
     /// `true` for an entity type.
     Structured(bool, StructuredType),
     Key(Key),
@@ -297,11 +389,11 @@ enum Frame {
     EnumType(EnumType),
     Member(EnumMember),
     TypeDefinition(TypeDefinition),
-    Term(Term),
-    Operation(Operation),
+    Term(Box<Term>),
+    Operation(Box<Operation>),
     Parameter(Parameter),
     ReturnType(ReturnType),
-    Container(EntityContainer),
+    Container(Box<EntityContainer>),
     EntitySet(EntitySet),
     Singleton(Singleton),
     ActionImport(ActionImport),
@@ -358,6 +450,24 @@ impl Frame {
     }
 }
 
+const UNCLOSED_REFERENCE: &str =
+    "`&` starts an entity reference that is not closed with `;` (write `&amp;` for a literal `&`)";
+
+/// A character reference's character (`#65`, `#x41`); `None` when `name` is not one.
+fn resolve_reference(name: &str) -> Option<Result<char, ()>> {
+    let digits = name.strip_prefix('#')?;
+    let code = match digits.strip_prefix('x') {
+        Some(hex) => u32::from_str_radix(hex, 16),
+        None => digits.parse::<u32>(),
+    };
+    Some(
+        code.ok()
+            .and_then(char::from_u32)
+            .filter(|&c| c != '\0')
+            .ok_or(()),
+    )
+}
+
 /// One attribute value, unescaped, with the byte offset of its raw text.
 struct Val<'v> {
     s: Cow<'v, str>,
@@ -382,6 +492,8 @@ struct CsdlReader<'a> {
     root: RootState,
     /// The attributes of the element being read were malformed: skip "missing attribute" errors.
     bad_attrs: bool,
+    /// Keys of the element's attributes seen so far (duplicate detection), reused.
+    keys: Vec<&'a str>,
 }
 
 impl<'a> CsdlReader<'a> {
@@ -617,53 +729,128 @@ impl<'a> CsdlReader<'a> {
         Ok(())
     }
 
-    /// Calls `f` for every attribute with its unescaped value; reports malformed attributes.
-    fn attrs<F>(&mut self, e: &BytesStart<'_>, tag: usize, mut f: F)
+    /// Calls `f` for every attribute with its normalized value; reports malformed attributes.
+    ///
+    /// Attributes are scanned directly in the input (quick-xml has already found the end of the
+    /// tag, honouring quotes), so keys and unescaped values borrow from it without allocating.
+    fn attrs<F>(&mut self, e: &BytesStart<'_>, mut f: F)
     where
-        F: FnMut(&mut Self, &str, Val<'_>),
+        F: FnMut(&mut Self, &'a str, Val<'a>),
     {
         self.bad_attrs = false;
-        for attr in e.attributes() {
-            match attr {
-                Ok(a) => {
-                    let raw: &str = &a.value;
-                    let off = offset_in(self.text, raw).unwrap_or(tag);
-                    let s = if raw
-                        .bytes()
-                        .any(|b| matches!(b, b'&' | b'\t' | b'\n' | b'\r'))
-                    {
-                        match a.normalized_value(XmlVersion::Implicit1_0) {
-                            Ok(v) => v,
-                            Err(err) => {
-                                let (at, message) = match &err {
-                                    XmlError::Escape(EscapeError::UnrecognizedEntity(r, n)) => {
-                                        // The range covers the name; point at its `&`.
-                                        (off + r.start.saturating_sub(1), undefined_entity(n))
-                                    }
-                                    XmlError::Escape(EscapeError::UnterminatedEntity(r)) => (
-                                        off + r.start,
-                                        "`&` starts an entity reference that is not closed with `;`"
-                                            .to_string(),
-                                    ),
-                                    other => (off, xml_error_message(other)),
-                                };
-                                self.error(at, message);
-                                a.value.clone()
-                            }
-                        }
-                    } else {
-                        a.value.clone()
-                    };
-                    f(self, a.key.0, Val { s, off });
-                }
-                Err(err) => {
-                    let (at, message) = attr_error(&err);
-                    self.error(tag + 1 + at, message);
-                    self.bad_attrs = true;
-                    break;
-                }
+        let text = self.text;
+        let raw_in_event = e.attributes_raw();
+        let Some(base) = offset_in(text, raw_in_event) else {
+            return;
+        };
+        let raw = &text[base..base + raw_in_event.len()];
+        let b = raw.as_bytes();
+        let n = b.len();
+        let is_ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r');
+        self.keys.clear();
+        let mut i = 0;
+        loop {
+            while i < n && is_ws(b[i]) {
+                i += 1;
             }
+            if i >= n || (b[i] == b'/' && i + 1 == n) {
+                return;
+            }
+            let key_start = i;
+            while i < n && !is_ws(b[i]) && b[i] != b'=' {
+                i += 1;
+            }
+            let key = &raw[key_start..i];
+            while i < n && is_ws(b[i]) {
+                i += 1;
+            }
+            if i >= n || b[i] != b'=' {
+                let message = format!("expected `=` after the attribute name `{key}`");
+                return self.attr_failed(base + i.min(n), message);
+            }
+            i += 1;
+            while i < n && is_ws(b[i]) {
+                i += 1;
+            }
+            let quote = match b.get(i) {
+                Some(&q @ (b'"' | b'\'')) => q,
+                Some(_) => {
+                    let message = format!(
+                        "the value of attribute `{key}` is not quoted: put it between `\"` or `'`"
+                    );
+                    return self.attr_failed(base + i, message);
+                }
+                None => {
+                    let message = format!("expected a quoted value for attribute `{key}`");
+                    return self.attr_failed(base + i, message);
+                }
+            };
+            let value_start = i + 1;
+            let (Some(value_end), special) = scan_value(b, value_start, quote) else {
+                let message = format!(
+                    "the value of attribute `{key}` is not closed: expected a closing `{}`",
+                    char::from(quote)
+                );
+                return self.attr_failed(base + i, message);
+            };
+            let value = &raw[value_start..value_end];
+            i = value_end + 1;
+            if self.keys.contains(&key) {
+                let message = format!("duplicate attribute `{key}`");
+                self.attr_failed(base + key_start, message);
+                continue;
+            }
+            self.keys.push(key);
+            let off = base + value_start;
+            let s = if special {
+                self.normalize(value, off)
+            } else {
+                Cow::Borrowed(value)
+            };
+            f(self, key, Val { s, off });
         }
+    }
+
+    fn attr_failed(&mut self, off: usize, message: String) {
+        self.error(off, message);
+        self.bad_attrs = true;
+    }
+
+    /// XML attribute-value normalization: character and predefined entity references are
+    /// replaced, and tabs and line ends become spaces. Borrows when nothing changes.
+    fn normalize(&mut self, value: &'a str, off: usize) -> Cow<'a, str> {
+        let mut out = String::with_capacity(value.len());
+        let mut rest = value;
+        while let Some(i) = rest.find(['&', '\t', '\n', '\r']) {
+            out.push_str(&rest[..i]);
+            let c = rest.as_bytes()[i];
+            if c != b'&' {
+                // `\r\n` is one line end.
+                let skip = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
+                out.push(' ');
+                rest = &rest[i + skip..];
+                continue;
+            }
+            let at = off + (value.len() - rest.len()) + i;
+            let Some(end) = rest[i..].find(';') else {
+                self.error(at, UNCLOSED_REFERENCE);
+                out.push_str(&rest[i..]);
+                rest = "";
+                break;
+            };
+            let name = &rest[i + 1..i + end];
+            match resolve_reference(name) {
+                Some(Ok(c)) => out.push(c),
+                Some(Err(())) => self.error(at, format!("invalid character reference `&{name};`")),
+                None => match resolve_predefined_entity(name) {
+                    Some(s) => out.push_str(s),
+                    None => self.error(at, undefined_entity(name)),
+                },
+            }
+            rest = &rest[i + end + 1..];
+        }
+        out.push_str(rest);
+        Cow::Owned(out)
     }
 
     fn bool_attr(&mut self, v: &Val<'_>, attr: &str) -> Option<bool> {
@@ -791,7 +978,7 @@ impl<'a> CsdlReader<'a> {
                 };
                 let mut version: Option<(String, usize)> = None;
                 let mut ns: Option<String> = None;
-                self.attrs(e, off, |_, key, v| {
+                self.attrs(e, |_, key, v| {
                     if key == "Version" {
                         version = Some((v.s.clone().into_owned(), v.off));
                     } else if key == ns_attr {
@@ -837,7 +1024,7 @@ impl<'a> CsdlReader<'a> {
             "Schema" => {
                 let schema = self.schema(e, qname, off)?;
                 self.doc.pos = schema.pos;
-                Ok(Frame::Schema(schema))
+                Ok(Frame::Schema(Box::new(schema)))
             }
             _ => Err(self.fatal(
                 off,
@@ -885,7 +1072,9 @@ impl<'a> CsdlReader<'a> {
                 }
                 return None;
             }
-            (Frame::DataServices, "Schema") => Frame::Schema(self.schema(e, qname, off).ok()?),
+            (Frame::DataServices, "Schema") => {
+                Frame::Schema(Box::new(self.schema(e, qname, off).ok()?))
+            }
             (Frame::Schema(_), "EntityType") => {
                 Frame::Structured(true, self.structured(e, qname, off))
             }
@@ -896,15 +1085,21 @@ impl<'a> CsdlReader<'a> {
             (Frame::Schema(_), "TypeDefinition") => {
                 Frame::TypeDefinition(self.type_definition(e, qname, off))
             }
-            (Frame::Schema(_), "Term") => Frame::Term(self.term(e, qname, off)),
-            (Frame::Schema(_), "Action") => {
-                Frame::Operation(self.operation(e, qname, off, OperationKind::Action))
-            }
-            (Frame::Schema(_), "Function") => {
-                Frame::Operation(self.operation(e, qname, off, OperationKind::Function))
-            }
+            (Frame::Schema(_), "Term") => Frame::Term(Box::new(self.term(e, qname, off))),
+            (Frame::Schema(_), "Action") => Frame::Operation(Box::new(self.operation(
+                e,
+                qname,
+                off,
+                OperationKind::Action,
+            ))),
+            (Frame::Schema(_), "Function") => Frame::Operation(Box::new(self.operation(
+                e,
+                qname,
+                off,
+                OperationKind::Function,
+            ))),
             (Frame::Schema(_), "EntityContainer") => {
-                Frame::Container(self.container(e, qname, off))
+                Frame::Container(Box::new(self.container(e, qname, off)))
             }
             (Frame::Schema(_), "Annotations") => {
                 Frame::AnnotationBlock(self.annotation_block(e, qname, off))
@@ -966,7 +1161,7 @@ impl<'a> CsdlReader<'a> {
                 return;
             }
             Frame::Schema(s) => {
-                self.doc.schemas.push(s);
+                self.doc.schemas.push(*s);
                 return;
             }
             Frame::Annotation(a) => {
@@ -1019,12 +1214,12 @@ impl<'a> CsdlReader<'a> {
             (Frame::Structured(false, t), Frame::Schema(s)) => s.complex_types.push(t),
             (Frame::EnumType(t), Frame::Schema(s)) => s.enum_types.push(t),
             (Frame::TypeDefinition(t), Frame::Schema(s)) => s.type_definitions.push(t),
-            (Frame::Term(t), Frame::Schema(s)) => s.terms.push(t),
+            (Frame::Term(t), Frame::Schema(s)) => s.terms.push(*t),
             (Frame::Operation(o), Frame::Schema(s)) => match o.kind {
-                OperationKind::Action => s.actions.push(o),
-                OperationKind::Function => s.functions.push(o),
+                OperationKind::Action => s.actions.push(*o),
+                OperationKind::Function => s.functions.push(*o),
             },
-            (Frame::Container(c), Frame::Schema(s)) => s.entity_containers.push(c),
+            (Frame::Container(c), Frame::Schema(s)) => s.entity_containers.push(*c),
             (Frame::AnnotationBlock(b), Frame::Schema(s)) => s.annotation_blocks.push(b),
             (Frame::Key(k), Frame::Structured(_, t)) => t.key = Some(k),
             (Frame::Property(p), Frame::Structured(_, t)) => t.properties.push(p),
@@ -1051,7 +1246,7 @@ impl<'a> CsdlReader<'a> {
             ..Default::default()
         };
         let mut has_uri = false;
-        self.attrs(e, off, |_, key, v| {
+        self.attrs(e, |_, key, v| {
             if key == "Uri" {
                 has_uri = true;
                 r.uri = v.string();
@@ -1067,7 +1262,7 @@ impl<'a> CsdlReader<'a> {
             ..Default::default()
         };
         let mut has_ns = false;
-        self.attrs(e, off, |_, key, v| match key {
+        self.attrs(e, |_, key, v| match key {
             "Namespace" => {
                 has_ns = true;
                 i.namespace = v.string();
@@ -1091,7 +1286,7 @@ impl<'a> CsdlReader<'a> {
             ..Default::default()
         };
         let mut has_ns = false;
-        self.attrs(e, off, |_, key, v| match key {
+        self.attrs(e, |_, key, v| match key {
             "TermNamespace" => {
                 has_ns = true;
                 i.term_namespace = v.string();
@@ -1115,7 +1310,7 @@ impl<'a> CsdlReader<'a> {
         };
         let mut has_ns = false;
         let mut xmlns: Option<String> = None;
-        self.attrs(e, off, |_, key, v| match key {
+        self.attrs(e, |_, key, v| match key {
             "Namespace" => {
                 has_ns = true;
                 s.namespace = v.string();
@@ -1151,7 +1346,7 @@ impl<'a> CsdlReader<'a> {
             ..Default::default()
         };
         let mut has_name = false;
-        self.attrs(e, off, |this, key, v| match key {
+        self.attrs(e, |this, key, v| match key {
             "Name" => {
                 has_name = true;
                 t.name = v.string();
@@ -1172,7 +1367,7 @@ impl<'a> CsdlReader<'a> {
             ..Default::default()
         };
         let mut has_name = false;
-        self.attrs(e, off, |_, key, v| match key {
+        self.attrs(e, |_, key, v| match key {
             "Name" => {
                 has_name = true;
                 r.name = v.string();
@@ -1198,7 +1393,7 @@ impl<'a> CsdlReader<'a> {
             ..Default::default()
         };
         let (mut has_name, mut has_type) = (false, false);
-        self.attrs(e, off, |this, key, v| match key {
+        self.attrs(e, |this, key, v| match key {
             "Name" => {
                 has_name = true;
                 p.name = v.string();
@@ -1229,7 +1424,7 @@ impl<'a> CsdlReader<'a> {
             ..Default::default()
         };
         let (mut has_name, mut has_type) = (false, false);
-        self.attrs(e, off, |this, key, v| match key {
+        self.attrs(e, |this, key, v| match key {
             "Name" => {
                 has_name = true;
                 n.name = v.string();
@@ -1259,7 +1454,7 @@ impl<'a> CsdlReader<'a> {
             ..Default::default()
         };
         let (mut has_p, mut has_rp) = (false, false);
-        self.attrs(e, off, |_, key, v| match key {
+        self.attrs(e, |_, key, v| match key {
             "Property" => {
                 has_p = true;
                 r.property = v.string();
@@ -1281,7 +1476,7 @@ impl<'a> CsdlReader<'a> {
             ..Default::default()
         };
         let mut has_action = false;
-        self.attrs(e, off, |_, key, v| {
+        self.attrs(e, |_, key, v| {
             if key == "Action" {
                 has_action = true;
                 d.action = v.string();
@@ -1297,7 +1492,7 @@ impl<'a> CsdlReader<'a> {
             ..Default::default()
         };
         let mut has_name = false;
-        self.attrs(e, off, |this, key, v| match key {
+        self.attrs(e, |this, key, v| match key {
             "Name" => {
                 has_name = true;
                 t.name = v.string();
@@ -1316,7 +1511,7 @@ impl<'a> CsdlReader<'a> {
             ..Default::default()
         };
         let mut has_name = false;
-        self.attrs(e, off, |this, key, v| match key {
+        self.attrs(e, |this, key, v| match key {
             "Name" => {
                 has_name = true;
                 m.name = v.string();
@@ -1343,7 +1538,7 @@ impl<'a> CsdlReader<'a> {
             ..Default::default()
         };
         let (mut has_name, mut has_type) = (false, false);
-        self.attrs(e, off, |this, key, v| match key {
+        self.attrs(e, |this, key, v| match key {
             "Name" => {
                 has_name = true;
                 t.name = v.string();
@@ -1367,7 +1562,7 @@ impl<'a> CsdlReader<'a> {
             ..Default::default()
         };
         let (mut has_name, mut has_type) = (false, false);
-        self.attrs(e, off, |this, key, v| match key {
+        self.attrs(e, |this, key, v| match key {
             "Name" => {
                 has_name = true;
                 t.name = v.string();
@@ -1402,7 +1597,7 @@ impl<'a> CsdlReader<'a> {
             ..Default::default()
         };
         let mut has_name = false;
-        self.attrs(e, off, |this, key, v| match key {
+        self.attrs(e, |this, key, v| match key {
             "Name" => {
                 has_name = true;
                 o.name = v.string();
@@ -1422,7 +1617,7 @@ impl<'a> CsdlReader<'a> {
             ..Default::default()
         };
         let (mut has_name, mut has_type) = (false, false);
-        self.attrs(e, off, |this, key, v| match key {
+        self.attrs(e, |this, key, v| match key {
             "Name" => {
                 has_name = true;
                 p.name = v.string();
@@ -1447,7 +1642,7 @@ impl<'a> CsdlReader<'a> {
             ..Default::default()
         };
         let mut has_type = false;
-        self.attrs(e, off, |this, key, v| match key {
+        self.attrs(e, |this, key, v| match key {
             "Type" => {
                 has_type = true;
                 r.type_name = v.string();
@@ -1467,7 +1662,7 @@ impl<'a> CsdlReader<'a> {
             ..Default::default()
         };
         let mut has_name = false;
-        self.attrs(e, off, |_, key, v| match key {
+        self.attrs(e, |_, key, v| match key {
             "Name" => {
                 has_name = true;
                 c.name = v.string();
@@ -1485,7 +1680,7 @@ impl<'a> CsdlReader<'a> {
             ..Default::default()
         };
         let (mut has_name, mut has_type) = (false, false);
-        self.attrs(e, off, |this, key, v| match key {
+        self.attrs(e, |this, key, v| match key {
             "Name" => {
                 has_name = true;
                 s.name = v.string();
@@ -1508,7 +1703,7 @@ impl<'a> CsdlReader<'a> {
             ..Default::default()
         };
         let (mut has_name, mut has_type) = (false, false);
-        self.attrs(e, off, |this, key, v| match key {
+        self.attrs(e, |this, key, v| match key {
             "Name" => {
                 has_name = true;
                 s.name = v.string();
@@ -1536,7 +1731,7 @@ impl<'a> CsdlReader<'a> {
             ..Default::default()
         };
         let (mut has_path, mut has_target) = (false, false);
-        self.attrs(e, off, |_, key, v| match key {
+        self.attrs(e, |_, key, v| match key {
             "Path" => {
                 has_path = true;
                 b.path = v.string();
@@ -1558,7 +1753,7 @@ impl<'a> CsdlReader<'a> {
             ..Default::default()
         };
         let (mut has_name, mut has_action) = (false, false);
-        self.attrs(e, off, |_, key, v| match key {
+        self.attrs(e, |_, key, v| match key {
             "Name" => {
                 has_name = true;
                 a.name = v.string();
@@ -1581,7 +1776,7 @@ impl<'a> CsdlReader<'a> {
             ..Default::default()
         };
         let (mut has_name, mut has_function) = (false, false);
-        self.attrs(e, off, |this, key, v| match key {
+        self.attrs(e, |this, key, v| match key {
             "Name" => {
                 has_name = true;
                 f.name = v.string();
@@ -1605,7 +1800,7 @@ impl<'a> CsdlReader<'a> {
             ..Default::default()
         };
         let mut has_target = false;
-        self.attrs(e, off, |_, key, v| match key {
+        self.attrs(e, |_, key, v| match key {
             "Target" => {
                 has_target = true;
                 b.target = v.string();
@@ -1626,7 +1821,7 @@ impl<'a> CsdlReader<'a> {
             pos: self.pos_at(off),
         };
         let mut has_term = false;
-        self.attrs(e, off, |_, key, v| match key {
+        self.attrs(e, |_, key, v| match key {
             "Term" => {
                 has_term = true;
                 a.term = v.string();
@@ -1650,7 +1845,7 @@ impl<'a> CsdlReader<'a> {
             pos: self.pos_at(off),
         };
         let mut has_property = false;
-        self.attrs(e, off, |_, key, v| match key {
+        self.attrs(e, |_, key, v| match key {
             "Property" => {
                 has_property = true;
                 pv.property = v.string();
@@ -1679,7 +1874,7 @@ impl<'a> CsdlReader<'a> {
                     pos: self.pos_at(off),
                     ..Default::default()
                 };
-                self.attrs(e, off, |_, key, v| {
+                self.attrs(e, |_, key, v| {
                     if key == "Type" {
                         r.type_name = Some(v.string());
                     }
@@ -1699,7 +1894,7 @@ impl<'a> CsdlReader<'a> {
             pos: self.pos_at(off),
             ..Default::default()
         };
-        self.attrs(e, off, |_, key, v| {
+        self.attrs(e, |_, key, v| {
             raw.attributes.push((key.to_string(), v.string()))
         });
         raw

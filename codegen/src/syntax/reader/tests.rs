@@ -829,7 +829,7 @@ fn bad_attribute_quoting() {
         one_error("<Schema Namespace=\"N\">\n  <EntityType Name=t/>\n</Schema>"),
         (
             "2:20".to_string(),
-            "attribute value is not quoted: put it between `\"` or `'`".to_string()
+            "the value of attribute `Name` is not quoted: put it between `\"` or `'`".to_string()
         )
     );
     assert_eq!(
@@ -843,14 +843,41 @@ fn bad_attribute_quoting() {
         one_error("<Schema Namespace=\"N\">\n  <EntityType Name/>\n</Schema>"),
         (
             "2:19".to_string(),
-            "expected `=` after the attribute name".to_string()
+            "expected `=` after the attribute name `Name`".to_string()
         )
     );
     let errs =
         errors(b"<Schema Namespace=\"N\">\n  <EntityType Name=\"a\" Name=\"b\"/>\n</Schema>");
     assert_eq!(
+        errs,
+        [("2:24".to_string(), "duplicate attribute `Name`".to_string())]
+    );
+    // Entity and character references and whitespace in attribute values are normalized.
+    let doc = read(
+        "<Schema Namespace=\"N\"><Annotation Term=\"t\" String=\"a&lt;&#65;&#x42;\tb\r\nc\"/></Schema>",
+    );
+    assert_eq!(
+        doc.schemas[0].annotations[0]
+            .value
+            .as_ref()
+            .unwrap()
+            .as_str(),
+        Some("a<AB b c")
+    );
+    let errs = errors(b"<Schema Namespace=\"N\" Alias=\"&#0;&#xZZ;\"/>");
+    assert_eq!(
         errs[0],
-        ("2:24".to_string(), "duplicate attribute".to_string())
+        (
+            "1:30".to_string(),
+            "invalid character reference `&#0;`".to_string()
+        )
+    );
+    assert_eq!(
+        errs[1],
+        (
+            "1:34".to_string(),
+            "invalid character reference `&#xZZ;`".to_string()
+        )
     );
 }
 
@@ -1111,4 +1138,87 @@ fn graph_v1_counts() {
     assert_eq!(graph.enum_types[0].name, "accessEntityType");
     assert_eq!(graph.enum_types[0].pos, p(5, 7));
     assert_eq!(graph.enum_types[0].members[0].value, Some(0));
+}
+
+#[test]
+fn print_sizes() {
+    use std::mem::size_of;
+    println!(
+        "Frame {} Schema {} Structured {} Term {} Container {} Property {} Annotation {} Operation {} RawElement {} Record {} PV {}",
+        size_of::<Frame>(),
+        size_of::<Schema>(),
+        size_of::<StructuredType>(),
+        size_of::<Term>(),
+        size_of::<EntityContainer>(),
+        size_of::<Property>(),
+        size_of::<Annotation>(),
+        size_of::<Operation>(),
+        size_of::<RawElement>(),
+        size_of::<Record>(),
+        size_of::<PropertyValue>(),
+    );
+}
+
+#[test]
+fn cursor_matches_a_naive_count() {
+    let text = "ab\nc\u{e9}\u{1F600}d\r\n\n\t\u{540d}\u{524d}xxxxxxxxxxxxxxxxxxxxxxx\nyyyyyyyyyyyyyyyyyyyy\u{e9}\u{e9}\u{e9}zz\n\nlast line";
+    let naive = |off: usize| {
+        let before = &text.as_bytes()[..off];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let col = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+        p(line as u32, col as u32)
+    };
+    let offsets: Vec<usize> = (0..=text.len())
+        .filter(|&o| text.is_char_boundary(o))
+        .collect();
+    // Forward in small and large steps, then backwards.
+    for step in [1, 3, 7, 13, 40] {
+        let mut cursor = Cursor::new();
+        for &o in offsets.iter().step_by(step) {
+            assert_eq!(cursor.pos_at(text.as_bytes(), o), naive(o), "forward {o}");
+        }
+        for &o in offsets.iter().rev().step_by(step) {
+            assert_eq!(cursor.pos_at(text.as_bytes(), o), naive(o), "backward {o}");
+        }
+    }
+}
+
+#[test]
+fn scan_value_finds_quote_and_specials() {
+    for len in 0usize..40 {
+        for special_at in [None, Some(0), Some(len / 2), Some(len.saturating_sub(1))] {
+            let mut v = vec![b'x'; len];
+            if let Some(i) = special_at
+                && i < len
+            {
+                v[i] = b'&';
+            }
+            let mut buf = b"K=\"".to_vec();
+            buf.extend_from_slice(&v);
+            buf.extend_from_slice(b"\" rest'\"");
+            let (end, special) = scan_value(&buf, 3, b'"');
+            assert_eq!(end, Some(3 + len));
+            assert_eq!(
+                special,
+                special_at.is_some_and(|i| i < len),
+                "{len} {special_at:?}"
+            );
+            let (end, special) = scan_value(&buf[..3 + len], 3, b'"');
+            assert_eq!(end, None);
+            let _ = special;
+        }
+    }
+    assert_eq!(scan_value(b"a\tb'", 0, b'\''), (Some(3), true));
+    assert_eq!(
+        scan_value(b"abcdefgh\nijklmnop'", 0, b'\''),
+        (Some(17), true)
+    );
+    assert_eq!(
+        scan_value(b"abcdefghijklmnop\"q'", 0, b'\''),
+        (Some(18), false)
+    );
 }
