@@ -47,10 +47,10 @@ pub use cloud::{ApiVersion, Cloud};
 pub use error::{Error, GraphError, HttpError, InnerError, TransportError, TransportErrorKind};
 pub use nullable::Nullable;
 pub use operation::Operation;
-pub use request::{Request, path_segment};
+pub use request::{Request, path_segment, url_literal};
 #[cfg(feature = "reqwest")]
 pub use reqwest_transport::ReqwestTransport;
-pub use response::{Empty, Expect, Json, JsonOrEmpty, Page, Response};
+pub use response::{Empty, Expect, Json, JsonOrEmpty, Page, Response, ValueResponse};
 pub use retry::{RetryPolicy, retry_after};
 pub use transport::Transport;
 

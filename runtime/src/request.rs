@@ -49,6 +49,20 @@ pub fn path_segment(s: &str) -> String {
     utf8_percent_encode(s, SEGMENT).to_string()
 }
 
+/// The OData URL literal of a value, for function parameters passed as parameter aliases
+/// (`fn(p=@p)?@p=<literal>`): strings in single quotes with quotes doubled, numbers and booleans
+/// as written, `null`, and JSON text for structured values and collections.
+pub fn url_literal<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, crate::Error> {
+    let value = serde_json::to_value(value).map_err(crate::Error::Serialize)?;
+    Ok(match value {
+        serde_json::Value::String(s) => format!("'{}'", s.replace('\'', "''")),
+        serde_json::Value::Null => "null".to_string(),
+        serde_json::Value::Bool(b) => b.to_string(),
+        serde_json::Value::Number(n) => n.to_string(),
+        other => other.to_string(),
+    })
+}
+
 /// An HTTP request relative to a service root, built by generated code.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
@@ -145,6 +159,15 @@ pub(crate) fn is_absolute(path: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn url_literals() {
+        assert_eq!(super::url_literal("it's").unwrap(), "'it''s'");
+        assert_eq!(super::url_literal(&5).unwrap(), "5");
+        assert_eq!(super::url_literal(&true).unwrap(), "true");
+        assert_eq!(super::url_literal(&Option::<u8>::None).unwrap(), "null");
+        assert_eq!(super::url_literal(&vec![1, 2]).unwrap(), "[1,2]");
+    }
+
     use super::*;
 
     #[test]

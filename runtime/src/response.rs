@@ -132,6 +132,14 @@ pub struct Page<T> {
     pub count: Option<i64>,
 }
 
+/// A single primitive, enum or collection value wrapped as OData returns it from an operation:
+/// `{"value": ...}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValueResponse<T> {
+    /// The value.
+    pub value: T,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,5 +188,12 @@ mod tests {
         assert_eq!(p.count, Some(7));
         let p: Page<u32> = serde_json::from_str(r#"{"value":[]}"#).unwrap();
         assert_eq!(p.next_link, None);
+    }
+
+    #[test]
+    fn value_response_unwraps_value() {
+        let v: ValueResponse<bool> =
+            serde_json::from_str(r#"{"@odata.context":"x","value":true}"#).unwrap();
+        assert!(v.value);
     }
 }

@@ -1,0 +1,130 @@
+//! Doc comments from metadata text that rustdoc reads literally.
+//!
+//! Metadata descriptions hold brackets, URLs, HTML-like tags and Markdown characters. Each
+//! becomes inert: Markdown characters are backslash-escaped, URLs become autolinks, control and
+//! bidi characters become visible `U+XXXX` text. The text reaches the code as a `#[doc = "..."]`
+//! string literal built by `quote!`, so quotes, `*/` and newlines cannot end the comment.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// Escapes one line of metadata text for Markdown.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    while !rest.is_empty() {
+        if let Some(url_len) = url_at(rest) {
+            let url = &rest[..url_len];
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &rest[url_len..];
+            continue;
+        }
+        let Some(c) = rest.chars().next() else { break };
+        rest = &rest[c.len_utf8()..];
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '{' | '}' | '!'
+            | '&' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() || is_bidi_or_invisible(c) => {
+                out.push_str(&format!("U+{:04X}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn is_bidi_or_invisible(c: char) -> bool {
+    matches!(c as u32, 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2069 | 0xFEFF | 0x061C)
+}
+
+/// The length of an `http(s)://` URL at the start of `s`, if there is one.
+fn url_at(s: &str) -> Option<usize> {
+    if !(s.starts_with("https://") || s.starts_with("http://")) {
+        return None;
+    }
+    let len = s
+        .char_indices()
+        .find(|(_, c)| {
+            c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | '|' | '\\') || c.is_control()
+        })
+        .map_or(s.len(), |(i, _)| i);
+    // trailing punctuation belongs to the sentence, not the URL
+    let url = s[..len].trim_end_matches(['.', ',', ';', ':', ')', ']', '\'', '!', '?']);
+    (url.len() > "https://".len()).then_some(url.len())
+}
+
+/// Doc lines built up for one item.
+#[derive(Debug, Default, Clone)]
+pub struct Doc {
+    lines: Vec<String>,
+}
+
+impl Doc {
+    /// Metadata text: escaped, one doc line per source line.
+    pub fn text(mut self, text: &str) -> Self {
+        let text = text.trim();
+        if text.is_empty() {
+            return self;
+        }
+        if !self.lines.is_empty() {
+            self.lines.push(String::new());
+        }
+        for line in text.lines() {
+            self.lines.push(escape_markdown(line.trim()));
+        }
+        self
+    }
+
+    /// Text written by the generator: trusted Markdown.
+    pub fn markdown(mut self, text: impl Into<String>) -> Self {
+        if !self.lines.is_empty() {
+            self.lines.push(String::new());
+        }
+        self.lines.extend(text.into().lines().map(str::to_string));
+        self
+    }
+
+    pub fn tokens(&self) -> TokenStream {
+        let lines = self.lines.iter().map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!(" {l}")
+            }
+        });
+        quote! { #( #[doc = #lines] )* }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markdown_and_links_urls() {
+        assert_eq!(
+            escape_markdown("See [docs](https://aka.ms/x). <b>bold</b> *x* a_b"),
+            "See \\[docs\\](<https://aka.ms/x>). \\<b\\>bold\\</b\\> \\*x\\* a\\_b"
+        );
+        assert_eq!(escape_markdown("line\u{202E}evil"), "lineU+202Eevil");
+        assert_eq!(escape_markdown("tab\there"), "tabU+0009here");
+        assert_eq!(escape_markdown("# not a heading"), "\\# not a heading");
+    }
+
+    #[test]
+    fn quotes_and_comment_ends_stay_inside_the_literal() {
+        let doc = Doc::default().text("\"*/ fn evil() {} /*\nsecond");
+        let tokens = doc.tokens();
+        let parsed: syn::File =
+            syn::parse2(quote! { #tokens pub struct S; }).expect("doc attributes parse");
+        assert_eq!(parsed.items.len(), 1);
+        let text = prettyplease::unparse(&parsed);
+        assert!(text.contains("pub struct S;"));
+        assert!(!text.contains("fn evil() {}\n"));
+    }
+}

@@ -1,0 +1,240 @@
+//! Open enums: every member a variant, plus a catch-all that keeps unknown members as sent.
+//!
+//! Values travel as their member names. Flags enums become a set of members serialized as
+//! comma-separated names.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::models::item_doc;
+use super::names::Names;
+use crate::model::EnumType;
+use crate::naming::{self, Scope};
+
+const SENTINEL: &str = "unknownFutureValue";
+
+pub fn emit(e: &EnumType, names: &Names) -> TokenStream {
+    let name = &names.types[&e.name].ident;
+    match names.flag_members.get(&e.name) {
+        Some(member) => {
+            let members = member_enum(e, member, true);
+            let set = flags_set(e, name, member);
+            quote! { #members #set }
+        }
+        None => member_enum(e, name, false),
+    }
+}
+
+fn member_enum(e: &EnumType, name: &str, is_member_of_flags: bool) -> TokenStream {
+    let ident = format_ident!("{}", name);
+    let mut scope = Scope::with_reserved(&["UnknownValue"]);
+    let variants: Vec<_> = e
+        .members
+        .iter()
+        .map(|m| format_ident!("{}", scope.claim(naming::variant_name(&m.name))))
+        .collect();
+    let wire: Vec<&str> = e.members.iter().map(|m| m.name.as_str()).collect();
+    let values: Vec<i64> = e.members.iter().map(|m| m.value).collect();
+    // several members may share a value: `from_value` answers with the first
+    let mut seen = std::collections::BTreeSet::new();
+    let (first_values, first_variants): (Vec<i64>, Vec<&proc_macro2::Ident>) = values
+        .iter()
+        .zip(&variants)
+        .filter(|(v, _)| seen.insert(**v))
+        .map(|(v, i)| (*v, i))
+        .unzip();
+    let member_docs: Vec<TokenStream> = e
+        .members
+        .iter()
+        .map(|m| {
+            let mut d = item_doc(&m.annotations, &format!("`{}`", m.name));
+            if m.name == SENTINEL {
+                d = d.markdown(
+                    "Graph's evolvable-enum sentinel: members declared after it are sent only to clients that ask for them with `Prefer: include-unknown-enum-members`.",
+                );
+            }
+            d.markdown(format!("Value `{}`.", m.value)).tokens()
+        })
+        .collect();
+    let mut doc = if is_member_of_flags {
+        super::docs::Doc::default()
+            .markdown(format!("One member of the flags enum `{}`.", e.simple_name))
+    } else {
+        item_doc(
+            &e.annotations,
+            &format!("The `{}` enum type.", e.simple_name),
+        )
+    };
+    doc = doc.markdown(format!(
+        "CSDL: `{}`. Open: a member this crate does not know deserializes into `UnknownValue` and serializes back unchanged.",
+        e.name
+    ));
+    let doc = doc.tokens();
+    let has_sentinel = e.members.iter().any(|m| m.name == SENTINEL);
+    let sentinel_check = if has_sentinel {
+        let v = &variants[e
+            .members
+            .iter()
+            .position(|m| m.name == SENTINEL)
+            .unwrap_or(0)];
+        quote! { matches!(self, Self::#v | Self::UnknownValue(_)) }
+    } else {
+        quote! { matches!(self, Self::UnknownValue(_)) }
+    };
+    let expecting = format!("a `{}` member name", e.name);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #ident {
+            #( #member_docs #variants, )*
+            /// A member this version of the crate does not know, kept as sent.
+            UnknownValue(String),
+        }
+
+        impl #ident {
+            /// The member names, in declaration order.
+            pub const MEMBERS: &'static [&'static str] = &[#( #wire ),*];
+
+            /// The member name as it travels on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#variants => #wire, )*
+                    Self::UnknownValue(s) => s.as_str(),
+                }
+            }
+
+            /// The member's numeric value in the metadata; `None` for an unknown member.
+            pub fn value(&self) -> Option<i64> {
+                match self {
+                    #( Self::#variants => Some(#values), )*
+                    Self::UnknownValue(_) => None,
+                }
+            }
+
+            /// The known member with that numeric value.
+            pub fn from_value(value: i64) -> Option<Self> {
+                match value {
+                    #( #first_values => Some(Self::#first_variants), )*
+                    _ => None,
+                }
+            }
+
+            /// Whether the member is not one this crate can act on: unknown, or the
+            /// `unknownFutureValue` sentinel.
+            pub fn is_unknown(&self) -> bool {
+                #sentinel_check
+            }
+        }
+
+        impl From<&str> for #ident {
+            fn from(s: &str) -> Self {
+                match s {
+                    #( #wire => Self::#variants, )*
+                    other => Self::UnknownValue(other.to_string()),
+                }
+            }
+        }
+
+        impl std::str::FromStr for #ident {
+            type Err = std::convert::Infallible;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(s))
+            }
+        }
+
+        impl std::fmt::Display for #ident {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #ident {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #ident {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl serde::de::Visitor<'_> for Visitor {
+                    type Value = #ident;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                        Ok(#ident::from(v))
+                    }
+                }
+                deserializer.deserialize_str(Visitor)
+            }
+        }
+    }
+}
+
+fn flags_set(e: &EnumType, name: &str, member: &str) -> TokenStream {
+    let ident = format_ident!("{}", name);
+    let member = format_ident!("{}", member);
+    let doc = item_doc(
+        &e.annotations,
+        &format!("The `{}` flags enum type.", e.simple_name),
+    )
+    .markdown(format!(
+        "CSDL: `{}` (flags). A set of members, sent as comma-separated member names.",
+        e.name
+    ))
+    .tokens();
+    let expecting = format!("comma-separated `{}` member names", e.name);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+        pub struct #ident(pub Vec<#member>);
+
+        impl #ident {
+            /// Whether the set holds `member`.
+            pub fn contains(&self, member: &#member) -> bool {
+                self.0.contains(member)
+            }
+
+            /// The numeric value of the known members, or-ed together.
+            pub fn value(&self) -> i64 {
+                self.0.iter().filter_map(#member::value).fold(0, |acc, v| acc | v)
+            }
+
+            /// The members as they travel on the wire: `a,b`.
+            pub fn to_wire(&self) -> String {
+                self.0.iter().map(#member::as_str).collect::<Vec<_>>().join(",")
+            }
+        }
+
+        impl From<Vec<#member>> for #ident {
+            fn from(members: Vec<#member>) -> Self {
+                Self(members)
+            }
+        }
+
+        impl serde::Serialize for #ident {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.to_wire())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #ident {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl serde::de::Visitor<'_> for Visitor {
+                    type Value = #ident;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                        Ok(#ident(
+                            v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(#member::from).collect(),
+                        ))
+                    }
+                }
+                deserializer.deserialize_str(Visitor)
+            }
+        }
+    }
+}

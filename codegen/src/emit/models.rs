@@ -1,0 +1,383 @@
+//! Structs for entity and complex types, aliases for type definitions; one file per namespace.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::Doc;
+use super::enums;
+use super::names::Names;
+use crate::model::{Annotations, Model, Primitive, StructuredType, TypeKind, TypeRef, TypeUse};
+use crate::naming::{self, Scope};
+use crate::select::Selection;
+
+/// (file path, tokens) for every models module.
+pub fn emit(model: &Model, selection: &Selection, names: &Names) -> Vec<(String, TokenStream)> {
+    let boxed = recursive_edges(model, selection);
+    let mut items: BTreeMap<Vec<String>, Vec<TokenStream>> = BTreeMap::new();
+    items.entry(Vec::new()).or_default();
+    for module in names.modules.values() {
+        items.entry(module.clone()).or_default();
+    }
+    for qname in &selection.types {
+        let Some(name) = names.types.get(qname) else {
+            continue;
+        };
+        let tokens = if let Some(t) = model.structured_type(qname) {
+            structure(model, selection, names, t, &boxed)
+        } else if let Some(e) = model.enum_types.get(qname) {
+            enums::emit(e, names)
+        } else if let Some(d) = model.type_definitions.get(qname) {
+            let ident = format_ident!("{}", name.ident);
+            let ty = primitive(d.underlying_type);
+            let doc = item_doc(
+                &d.annotations,
+                &format!("The `{}` type definition.", d.name),
+            )
+            .tokens();
+            quote! { #doc pub type #ident = #ty; }
+        } else {
+            continue;
+        };
+        items.entry(name.module.clone()).or_default().push(tokens);
+    }
+    let submodules: BTreeSet<&String> = names.modules.values().filter_map(|m| m.first()).collect();
+    let namespace_of: BTreeMap<&Vec<String>, &String> =
+        names.modules.iter().map(|(ns, m)| (m, ns)).collect();
+    items
+        .into_iter()
+        .map(|(module, body)| {
+            let ns = namespace_of
+                .get(&module)
+                .map_or(String::new(), |n| n.to_string());
+            let doc = if ns.is_empty() {
+                " Models of the service.".to_string()
+            } else {
+                format!(" Models of the `{ns}` namespace.")
+            };
+            let subs = if module.is_empty() {
+                let mods = submodules.iter().map(|m| format_ident!("{}", m));
+                quote! { #( pub mod #mods; )* }
+            } else {
+                quote! {}
+            };
+            let tokens = quote! {
+                #![doc = #doc]
+                #subs
+                #( #body )*
+            };
+            (Names::module_file(&module), tokens)
+        })
+        .collect()
+}
+
+pub(super) fn item_doc(annotations: &Annotations, fallback: &str) -> Doc {
+    let mut doc = Doc::default();
+    match annotations.description() {
+        Some(d) if !d.trim().is_empty() => doc = doc.text(d),
+        _ => doc = doc.markdown(fallback),
+    }
+    if let Some(long) = annotations.long_description() {
+        doc = doc.text(long);
+    }
+    if let Some(dep) = annotations.deprecation() {
+        let mut note = "**Deprecated**".to_string();
+        if let Some(date) = &dep.date {
+            note.push_str(&format!(" since {}", super::escape_markdown(date)));
+        }
+        if let Some(removal) = &dep.removal_date {
+            note.push_str(&format!(
+                ", to be removed on {}",
+                super::escape_markdown(removal)
+            ));
+        }
+        if let Some(text) = &dep.description {
+            note.push_str(&format!(": {}", super::escape_markdown(text)));
+        }
+        doc = doc.markdown(note);
+    }
+    doc
+}
+
+/// Rust type of a primitive.
+pub(super) fn primitive(p: Primitive) -> TokenStream {
+    use Primitive::*;
+    match p {
+        Boolean => quote! { bool },
+        Byte => quote! { u8 },
+        SByte => quote! { i8 },
+        Int16 => quote! { i16 },
+        Int32 => quote! { i32 },
+        Int64 => quote! { i64 },
+        Single => quote! { f32 },
+        Double => quote! { f64 },
+        Decimal => quote! { serde_json::Number },
+        String
+        | Guid
+        | Date
+        | DateTimeOffset
+        | TimeOfDay
+        | Duration
+        | Binary
+        | Stream
+        | AnnotationPath
+        | PropertyPath
+        | NavigationPropertyPath
+        | AnyPropertyPath
+        | ModelElementPath => quote! { String },
+        _ => quote! { serde_json::Value },
+    }
+}
+
+/// The Rust type of one value of a type (no collection, no optionality).
+pub(super) fn value_type(model: &Model, names: &Names, t: &TypeRef) -> TokenStream {
+    match t {
+        TypeRef::Primitive(p) => primitive(*p),
+        TypeRef::Enum(n) | TypeRef::Entity(n) | TypeRef::Complex(n) | TypeRef::Definition(n) => {
+            let _ = model;
+            names.type_path(n)
+        }
+    }
+}
+
+/// The Rust type of a parameter or return value (collections become `Vec`).
+pub(super) fn use_type(model: &Model, names: &Names, t: &TypeUse) -> TokenStream {
+    let v = value_type(model, names, &t.ty);
+    if t.collection {
+        quote! { Vec<#v> }
+    } else {
+        v
+    }
+}
+
+fn structure(
+    model: &Model,
+    selection: &Selection,
+    names: &Names,
+    t: &StructuredType,
+    boxed: &BTreeSet<(String, String)>,
+) -> TokenStream {
+    let ident = format_ident!("{}", names.types[&t.name].ident);
+    let kind = match t.kind {
+        TypeKind::Entity => "entity type",
+        TypeKind::Complex => "complex type",
+    };
+    let mut doc = item_doc(&t.annotations, &format!("The `{}` {kind}.", t.simple_name));
+    let mut facts = vec![format!("CSDL: `{}`", t.name)];
+    if let Some(b) = &t.base_type {
+        facts.push(format!("derives from `{b}`"));
+    }
+    if t.is_abstract {
+        facts.push("abstract".into());
+    }
+    if t.kind == TypeKind::Entity {
+        if let Some(key) = model.key(&t.name) {
+            let k: Vec<&str> = key.iter().map(|k| k.name.as_str()).collect();
+            facts.push(format!("key `{}`", k.join(", ")));
+        }
+    }
+    doc = doc.markdown(format!("{}.", facts.join("; ")));
+
+    let mut scope = Scope::with_reserved(&["odata_type", "additional_properties"]);
+    let mut fields = Vec::new();
+    for p in model.all_properties(&t.name) {
+        let field = scope.claim(naming::field_name(&p.name));
+        let wire = &p.name;
+        let value = value_type(model, names, &p.ty.ty);
+        let value = if boxed.contains(&(t.name.clone(), p.name.clone())) {
+            quote! { Box<#value> }
+        } else {
+            value
+        };
+        let mut pdoc = item_doc(&p.annotations, &format!("The `{}` property.", p.name));
+        let mut notes = Vec::new();
+        if p.annotations.computed() {
+            notes.push("Read-only: computed by the service.".to_string());
+        }
+        if p.annotations.immutable() {
+            notes.push("Immutable: set on create only.".to_string());
+        }
+        if let Some(d) = &p.default_value {
+            notes.push(format!("Default: {}.", super::escape_markdown(d)));
+        }
+        if !notes.is_empty() {
+            pdoc = pdoc.markdown(notes.join(" "));
+        }
+        fields.push(field_tokens(
+            &field,
+            wire,
+            &pdoc,
+            value,
+            p.ty.collection,
+            p.nullable && !p.ty.collection,
+        ));
+    }
+    for n in model.all_navigation_properties(&t.name) {
+        if !selection.types.contains(&n.target) {
+            continue; // expanded values land in `additional_properties`
+        }
+        let field = scope.claim(naming::field_name(&n.name));
+        let value = names.type_path(&n.target);
+        let value = if !n.collection && boxed.contains(&(t.name.clone(), n.name.clone())) {
+            quote! { Box<#value> }
+        } else {
+            value
+        };
+        let ndoc = item_doc(
+            &n.annotations,
+            &format!("The `{}` navigation property.", n.name),
+        )
+        .markdown("Navigation property: present when the request expands it (`$expand`).");
+        fields.push(field_tokens(
+            &field,
+            &n.name,
+            &ndoc,
+            value,
+            n.collection,
+            false,
+        ));
+    }
+    let doc = doc.tokens();
+    let type_doc = format!(
+        " The OData type of the value (`@odata.type`), such as `#{}`; set it on a request body when the service must know the exact type.",
+        t.name
+    );
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+        pub struct #ident {
+            #[doc = #type_doc]
+            #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+            pub odata_type: Option<String>,
+            #( #fields )*
+            /// Properties the metadata does not declare, kept as sent so that a round trip loses nothing.
+            #[serde(flatten)]
+            pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+        }
+    }
+}
+
+fn field_tokens(
+    field: &str,
+    wire: &str,
+    doc: &Doc,
+    value: TokenStream,
+    collection: bool,
+    nullable: bool,
+) -> TokenStream {
+    let ident = format_ident!("{}", field);
+    let rename = (field != wire).then(|| quote! { rename = #wire, });
+    let doc = doc.tokens();
+    if collection {
+        quote! {
+            #doc
+            #[serde(#rename default, skip_serializing_if = "Option::is_none")]
+            pub #ident: Option<Vec<#value>>,
+        }
+    } else if nullable {
+        quote! {
+            #doc
+            #[serde(#rename default, skip_serializing_if = "odata_runtime::Nullable::is_absent")]
+            pub #ident: odata_runtime::Nullable<#value>,
+        }
+    } else {
+        quote! {
+            #doc
+            #[serde(#rename default, skip_serializing_if = "Option::is_none")]
+            pub #ident: Option<#value>,
+        }
+    }
+}
+
+/// (holder type, property) pairs whose single value must be boxed: the property's type can reach
+/// the holder again through single-valued structured properties (strongly connected components).
+fn recursive_edges(model: &Model, selection: &Selection) -> BTreeSet<(String, String)> {
+    let nodes: Vec<&String> = selection
+        .types
+        .iter()
+        .filter(|t| model.structured_type(t).is_some())
+        .collect();
+    let index: BTreeMap<&String, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let mut edges: Vec<Vec<(usize, String)>> = vec![Vec::new(); nodes.len()];
+    for (i, n) in nodes.iter().enumerate() {
+        for p in model.all_properties(n) {
+            if p.ty.collection {
+                continue;
+            }
+            if let TypeRef::Entity(t) | TypeRef::Complex(t) = &p.ty.ty {
+                if let Some(&j) = index.get(t) {
+                    edges[i].push((j, p.name.clone()));
+                }
+            }
+        }
+        for nav in model.all_navigation_properties(n) {
+            if nav.collection {
+                continue;
+            }
+            if let Some(&j) = index.get(&nav.target) {
+                edges[i].push((j, nav.name.clone()));
+            }
+        }
+    }
+    let component = strongly_connected(&edges);
+    let mut out = BTreeSet::new();
+    for (i, list) in edges.iter().enumerate() {
+        for (j, prop) in list {
+            if component[i] == component[*j] {
+                out.insert((nodes[i].clone(), prop.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Component id of every node (Kosaraju, iterative).
+fn strongly_connected(edges: &[Vec<(usize, String)>]) -> Vec<usize> {
+    let n = edges.len();
+    let mut order = Vec::with_capacity(n);
+    let mut visited = vec![false; n];
+    for start in 0..n {
+        if visited[start] {
+            continue;
+        }
+        visited[start] = true;
+        let mut stack = vec![(start, 0usize)];
+        while let Some((v, i)) = stack.pop() {
+            if let Some((w, _)) = edges[v].get(i) {
+                stack.push((v, i + 1));
+                if !visited[*w] {
+                    visited[*w] = true;
+                    stack.push((*w, 0));
+                }
+            } else {
+                order.push(v);
+            }
+        }
+    }
+    let mut reverse: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (v, list) in edges.iter().enumerate() {
+        for (w, _) in list {
+            reverse[*w].push(v);
+        }
+    }
+    let mut component = vec![usize::MAX; n];
+    let mut next = 0;
+    for &start in order.iter().rev() {
+        if component[start] != usize::MAX {
+            continue;
+        }
+        component[start] = next;
+        let mut stack = vec![start];
+        while let Some(v) = stack.pop() {
+            for &w in &reverse[v] {
+                if component[w] == usize::MAX {
+                    component[w] = next;
+                    stack.push(w);
+                }
+            }
+        }
+        next += 1;
+    }
+    component
+}

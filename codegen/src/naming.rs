@@ -1,0 +1,171 @@
+//! Rust names for CSDL names: the one place where naming rules live.
+//!
+//! Rules, applied in order:
+//! 1. Case: types and variants are UpperCamelCase, fields, methods and modules snake_case (heck).
+//! 2. Characters: anything but ASCII letters, digits and `_` becomes `uXXXX` (its code point), so
+//!    non-ASCII CSDL names map to plain identifiers deterministically.
+//! 3. A leading digit gets a prefix: `N` for UpperCamelCase, `n_` for snake_case.
+//! 4. Rust keywords and reserved words (including `self`, `Self`, `crate`, `super`, `_`) get a
+//!    trailing `_`.
+//! 5. Names that collide within one scope after 1-4 get `_2`, `_3`, ... in declaration order
+//!    ([`Scope`]).
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "union", "_",
+];
+
+/// Names the generated code defines itself and that a CSDL-derived name must not take.
+const RESERVED_TYPES: &[&str] = &[
+    "Option", "Some", "None", "Result", "Ok", "Err", "Vec", "String", "Box", "Default",
+];
+
+fn ascii_only(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            out.push(c);
+        } else {
+            out.push_str(&format!("_u{:04X}_", c as u32));
+        }
+    }
+    out
+}
+
+fn finish(mut name: String, digit_prefix: &str) -> String {
+    if name.is_empty() {
+        name.push('_');
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, digit_prefix);
+    }
+    if KEYWORDS.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// `remoteAssistanceSettings` -> `RemoteAssistanceSettings`.
+pub fn type_name(name: &str) -> String {
+    let camel = ascii_only(name).to_upper_camel_case();
+    let mut out = finish(camel, "N");
+    if RESERVED_TYPES.contains(&out.as_str()) {
+        out.push('_');
+    }
+    out
+}
+
+/// `allowSessionsToUnenrolledDevices` -> `allow_sessions_to_unenrolled_devices`.
+pub fn field_name(name: &str) -> String {
+    finish(ascii_only(name).to_snake_case(), "n_")
+}
+
+/// Module names follow the field rules.
+pub fn module_name(name: &str) -> String {
+    field_name(name)
+}
+
+/// Enum variants follow the type rules.
+pub fn variant_name(name: &str) -> String {
+    type_name(name)
+}
+
+/// `SCREAMING_CASE` constant names.
+pub fn const_name(name: &str) -> String {
+    let s = field_name(name).trim_end_matches('_').to_ascii_uppercase();
+    finish(s, "N_")
+}
+
+/// A set of names already taken in one scope (the fields of a struct, the variants of an enum,
+/// the items of a module).
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    taken: BTreeSet<String>,
+}
+
+impl Scope {
+    /// A scope in which `reserved` names are already taken.
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        Scope {
+            taken: reserved.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    /// Takes `candidate`, or the first free `candidate_N` for N = 2, 3, ...
+    pub fn claim(&mut self, candidate: String) -> String {
+        if self.taken.insert(candidate.clone()) {
+            return candidate;
+        }
+        let base = candidate.trim_end_matches('_');
+        (2..)
+            .map(|n| format!("{base}_{n}"))
+            .find(|c| self.taken.insert(c.clone()))
+            .unwrap_or(candidate)
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cases() {
+        assert_eq!(
+            type_name("remoteAssistanceSettings"),
+            "RemoteAssistanceSettings"
+        );
+        assert_eq!(
+            field_name("allowSessionsToUnenrolledDevices"),
+            "allow_sessions_to_unenrolled_devices"
+        );
+        assert_eq!(variant_name("unknownFutureValue"), "UnknownFutureValue");
+        assert_eq!(
+            const_name("remoteAssistanceState"),
+            "REMOTE_ASSISTANCE_STATE"
+        );
+    }
+
+    #[test]
+    fn keywords_and_reserved_words() {
+        assert_eq!(field_name("type"), "type_");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(type_name("Self"), "Self_");
+        assert_eq!(field_name("crate"), "crate_");
+        assert_eq!(field_name("super"), "super_");
+        assert_eq!(field_name("_"), "__");
+        assert_eq!(type_name("option"), "Option_");
+        assert_eq!(field_name("async"), "async_");
+    }
+
+    #[test]
+    fn digits_and_non_ascii() {
+        assert_eq!(type_name("4k"), "N4k");
+        assert_eq!(field_name("4k"), "n_4k");
+        assert_eq!(variant_name("v4_0_3"), "V403");
+        assert_eq!(type_name("Größe"), "GrU00f6U00dfe");
+        assert!(syn::parse_str::<syn::Ident>(&field_name("Größe")).is_ok());
+        assert!(syn::parse_str::<syn::Ident>(&type_name("日本")).is_ok());
+    }
+
+    #[test]
+    fn collisions_get_numbered_in_order() {
+        let mut scope = Scope::with_reserved(&["odata_type"]);
+        assert_eq!(scope.claim(field_name("Name")), "name");
+        assert_eq!(scope.claim(field_name("name")), "name_2");
+        assert_eq!(scope.claim(field_name("NAME")), "name_3");
+        assert_eq!(scope.claim(field_name("odataType")), "odata_type_2");
+        assert_eq!(scope.claim(field_name("type")), "type_");
+        assert_eq!(scope.claim(field_name("type_")), "type_2");
+    }
+}

@@ -1,0 +1,475 @@
+//! Which request builders and types to emit.
+//!
+//! Request builders follow the model's containment tree: one builder per entity type and
+//! containment context (the navigation property that contains it, or the service root for
+//! entity sets, singletons and non-containment navigation), never one per URL path. Include
+//! paths are Kiota-style: `/deviceManagement/remoteAssistanceSettings`, `*` for one segment, `**`
+//! for any number of segments, and any `{...}` segment for a key.
+//!
+//! Operations of a builder follow, for each path that reaches it: the operations overlay; else the
+//! Capabilities restrictions; else OData conventions.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use crate::config::{CrudOperation, Overlay, Permissions};
+use crate::model::{Annotations, Model, Restriction, TypeRef, TypeUse};
+
+/// Where an entity is addressed from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Context {
+    /// Through the entity container: entity sets, singletons, and navigation properties that do
+    /// not contain their target.
+    Root,
+    /// Through a containment navigation property of `parent` (a qualified entity type name).
+    Contained { parent: String, navigation: String },
+}
+
+/// One request builder.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BuilderKey {
+    /// Qualified entity type name.
+    pub entity_type: String,
+    pub context: Context,
+    /// A builder for a collection (`list`, `create`, `by_id`) rather than one entity.
+    pub collection: bool,
+}
+
+/// A way to go from one builder to another.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Step {
+    /// A navigation property, by its CSDL name.
+    Navigation(String),
+    /// From a collection to one of its members, by key.
+    Key,
+}
+
+/// A selected builder: what it can do and where it leads.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Builder {
+    pub operations: BTreeSet<CrudOperation>,
+    /// Documented permissions, from the overlay.
+    pub permissions: BTreeMap<CrudOperation, Permissions>,
+    /// The paths that reach this builder (`{id}` for keys), shortest first.
+    pub paths: BTreeSet<String>,
+    pub steps: BTreeMap<Step, BuilderKey>,
+    /// Qualified names of the bound operations (actions and functions) to emit.
+    pub bound_operations: BTreeSet<String>,
+}
+
+/// A selected child of the entity container.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RootEntry {
+    pub builder: BuilderKey,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Selection {
+    /// Container children (entity sets and singletons) by name.
+    pub roots: BTreeMap<String, RootEntry>,
+    pub builders: BTreeMap<BuilderKey, Builder>,
+    /// Qualified names of the entity, complex, enum and type-definition types to emit.
+    pub types: BTreeSet<String>,
+}
+
+/// A compiled include path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Seg {
+    Literal(String),
+    Key,
+    One,
+    Any,
+}
+
+fn compile(pattern: &str) -> Vec<Seg> {
+    pattern
+        .trim()
+        .trim_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| match s {
+            "**" => Seg::Any,
+            "*" => Seg::One,
+            s if s.starts_with('{') && s.ends_with('}') => Seg::Key,
+            s => Seg::Literal(s.to_ascii_lowercase()),
+        })
+        .collect()
+}
+
+/// The states of a pattern after a segment, from a set of states before it (an NFA over segments).
+fn advance(pattern: &[Seg], states: &BTreeSet<usize>, segment: Option<&str>) -> BTreeSet<usize> {
+    let mut out = BTreeSet::new();
+    for &i in &closure(pattern, states) {
+        match pattern.get(i) {
+            Some(Seg::Any) => {
+                out.insert(i);
+                out.insert(i + 1);
+            }
+            Some(Seg::One) => {
+                out.insert(i + 1);
+            }
+            Some(Seg::Key) if segment.is_none() => {
+                out.insert(i + 1);
+            }
+            Some(Seg::Literal(l)) if segment.is_some_and(|s| s.eq_ignore_ascii_case(l)) => {
+                out.insert(i + 1);
+            }
+            _ => {}
+        }
+    }
+    closure(pattern, &out)
+}
+
+/// Adds the states reachable by letting `**` match nothing.
+fn closure(pattern: &[Seg], states: &BTreeSet<usize>) -> BTreeSet<usize> {
+    let mut out = states.clone();
+    let mut queue: Vec<usize> = states.iter().copied().collect();
+    while let Some(i) = queue.pop() {
+        if pattern.get(i) == Some(&Seg::Any) && out.insert(i + 1) {
+            queue.push(i + 1);
+        }
+    }
+    out
+}
+
+fn accepts(pattern: &[Seg], states: &BTreeSet<usize>) -> bool {
+    closure(pattern, states).contains(&pattern.len())
+}
+
+/// What the selection starts from.
+#[derive(Debug, Clone, Default)]
+pub struct SelectOptions<'a> {
+    pub include_paths: &'a [String],
+    pub include_types: &'a [String],
+    pub all: bool,
+    pub overlay: Option<&'a Overlay>,
+}
+
+/// A node of the walk: a builder reached by a path, with the pattern states after that path.
+struct Visit {
+    key: BuilderKey,
+    path: String,
+    /// Annotations of the navigation source (entity set, singleton or navigation property).
+    source: Annotations,
+    singleton: bool,
+    /// Reached through a navigation property that does not contain its target: read-only here.
+    reference: bool,
+    states: Vec<BTreeSet<usize>>,
+}
+
+/// Chooses what to emit.
+pub fn select(model: &Model, options: &SelectOptions<'_>) -> Selection {
+    let patterns: Vec<Vec<Seg>> = options.include_paths.iter().map(|p| compile(p)).collect();
+    let mut sel = Selection::default();
+    let Some(container) = model.container() else {
+        add_types(model, options, &mut sel);
+        return sel;
+    };
+    let mut queue: VecDeque<Visit> = VecDeque::new();
+    for (name, set) in &container.entity_sets {
+        queue.push_back(Visit {
+            key: BuilderKey {
+                entity_type: set.entity_type.clone(),
+                context: Context::Root,
+                collection: true,
+            },
+            path: format!("/{name}"),
+            source: set.annotations.clone(),
+            singleton: false,
+            reference: false,
+            states: patterns
+                .iter()
+                .map(|p| advance(p, &[0].into(), Some(name)))
+                .collect(),
+        });
+    }
+    for (name, s) in &container.singletons {
+        queue.push_back(Visit {
+            key: BuilderKey {
+                entity_type: s.entity_type.clone(),
+                context: Context::Root,
+                collection: false,
+            },
+            path: format!("/{name}"),
+            source: s.annotations.clone(),
+            singleton: true,
+            reference: false,
+            states: patterns
+                .iter()
+                .map(|p| advance(p, &[0].into(), Some(name)))
+                .collect(),
+        });
+    }
+    // Reached (builder, pattern states) pairs: each is walked once, which bounds the walk on the
+    // cyclic navigation graphs of real services.
+    let mut seen: BTreeSet<(BuilderKey, Vec<BTreeSet<usize>>)> = BTreeSet::new();
+    // Which walked nodes lead to a selected node: kept so navigation-only builders get emitted.
+    let mut parents: BTreeMap<BuilderKey, BTreeSet<(BuilderKey, Step)>> = BTreeMap::new();
+    let mut root_of: BTreeMap<BuilderKey, BTreeSet<String>> = BTreeMap::new();
+    let mut paths_of: BTreeMap<BuilderKey, BTreeSet<String>> = BTreeMap::new();
+    let mut selected: BTreeSet<BuilderKey> = BTreeSet::new();
+    while let Some(v) = queue.pop_front() {
+        let alive = options.all || v.states.iter().any(|s| !s.is_empty());
+        if !alive {
+            continue;
+        }
+        if !seen.insert((v.key.clone(), v.states.clone())) {
+            continue;
+        }
+        paths_of
+            .entry(v.key.clone())
+            .or_default()
+            .insert(v.path.clone());
+        if v.path.matches('/').count() == 1 {
+            root_of
+                .entry(v.key.clone())
+                .or_default()
+                .insert(v.path[1..].to_string());
+        }
+        let matched = options.all || patterns.iter().zip(&v.states).any(|(p, s)| accepts(p, s));
+        if matched {
+            selected.insert(v.key.clone());
+            let b = sel.builders.entry(v.key.clone()).or_default();
+            b.paths.insert(v.path.clone());
+            let overlay = options.overlay.and_then(|o| o.get(&v.path));
+            match overlay {
+                Some(o) => {
+                    b.operations.extend(
+                        o.operations
+                            .iter()
+                            .copied()
+                            .filter(|op| fits(*op, v.key.collection)),
+                    );
+                    for (op, perms) in &o.permissions {
+                        b.permissions.entry(*op).or_insert_with(|| perms.clone());
+                    }
+                }
+                None => b.operations.extend(conventions(&v)),
+            }
+        }
+        let children = children(model, &v);
+        for (step, child_key, segment, source, reference) in children {
+            let child_path = match &step {
+                Step::Key => format!("{}/{{id}}", v.path),
+                Step::Navigation(n) => format!("{}/{n}", v.path),
+            };
+            let states: Vec<BTreeSet<usize>> = patterns
+                .iter()
+                .zip(&v.states)
+                .map(|(p, s)| advance(p, s, segment.as_deref()))
+                .collect();
+            parents
+                .entry(child_key.clone())
+                .or_default()
+                .insert((v.key.clone(), step));
+            queue.push_back(Visit {
+                key: child_key,
+                path: child_path,
+                source,
+                singleton: false,
+                reference,
+                states,
+            });
+        }
+        if matched {
+            // bound operations are reached as `/path/namespace.name`
+            for op in model.bound_operations(&v.key.entity_type, v.key.collection) {
+                sel.builders
+                    .entry(v.key.clone())
+                    .or_default()
+                    .bound_operations
+                    .insert(op.name.clone());
+            }
+        } else {
+            for op in model.bound_operations(&v.key.entity_type, v.key.collection) {
+                let hit = patterns.iter().zip(&v.states).any(|(p, s)| {
+                    let after = advance(p, s, Some(&op.name));
+                    accepts(p, &after)
+                });
+                if hit {
+                    selected.insert(v.key.clone());
+                    let b = sel.builders.entry(v.key.clone()).or_default();
+                    b.paths.insert(v.path.clone());
+                    b.bound_operations.insert(op.name.clone());
+                }
+            }
+        }
+    }
+    // Keep every builder on the way from the root to a selected one, and the steps between them.
+    let mut needed: BTreeSet<BuilderKey> = selected.clone();
+    let mut work: Vec<BuilderKey> = selected.into_iter().collect();
+    while let Some(k) = work.pop() {
+        if let Some(ps) = parents.get(&k) {
+            for (parent, _) in ps {
+                if needed.insert(parent.clone()) {
+                    work.push(parent.clone());
+                }
+            }
+        }
+    }
+    for k in &needed {
+        let b = sel.builders.entry(k.clone()).or_default();
+        if let Some(paths) = paths_of.get(k) {
+            b.paths.extend(paths.iter().cloned());
+        }
+        if let Some(ps) = parents.get(k) {
+            for (parent, step) in ps {
+                if needed.contains(parent) {
+                    sel.builders
+                        .entry(parent.clone())
+                        .or_default()
+                        .steps
+                        .insert(step.clone(), k.clone());
+                }
+            }
+        }
+        if let Some(names) = root_of.get(k) {
+            for n in names {
+                sel.roots
+                    .insert(n.clone(), RootEntry { builder: k.clone() });
+            }
+        }
+    }
+    add_types(model, options, &mut sel);
+    sel
+}
+
+fn fits(op: CrudOperation, collection: bool) -> bool {
+    match op {
+        CrudOperation::List | CrudOperation::Create => collection,
+        CrudOperation::Get | CrudOperation::Update | CrudOperation::Delete => !collection,
+    }
+}
+
+/// Operations by Capabilities restrictions on the navigation source, else OData conventions.
+fn conventions(v: &Visit) -> BTreeSet<CrudOperation> {
+    let allowed = |r: Option<Restriction>| r.and_then(|r| r.allowed).unwrap_or(true);
+    let a = &v.source;
+    let mut ops = BTreeSet::new();
+    if v.key.collection {
+        if allowed(a.read_restrictions()) {
+            ops.insert(CrudOperation::List);
+        }
+        if !v.reference && allowed(a.insert_restrictions()) {
+            ops.insert(CrudOperation::Create);
+        }
+    } else {
+        if allowed(a.read_restrictions()) {
+            ops.insert(CrudOperation::Get);
+        }
+        if !v.reference {
+            if allowed(a.update_restrictions()) {
+                ops.insert(CrudOperation::Update);
+            }
+            if !v.singleton && allowed(a.delete_restrictions()) {
+                ops.insert(CrudOperation::Delete);
+            }
+        }
+    }
+    ops
+}
+
+type Child = (Step, BuilderKey, Option<String>, Annotations, bool);
+
+fn children(model: &Model, v: &Visit) -> Vec<Child> {
+    let mut out = Vec::new();
+    if v.key.collection {
+        let key = BuilderKey {
+            collection: false,
+            ..v.key.clone()
+        };
+        out.push((Step::Key, key, None, v.source.clone(), v.reference));
+        return out;
+    }
+    for nav in model.all_navigation_properties(&v.key.entity_type) {
+        let context = if nav.contains_target {
+            Context::Contained {
+                parent: v.key.entity_type.clone(),
+                navigation: nav.name.clone(),
+            }
+        } else {
+            Context::Root
+        };
+        let key = BuilderKey {
+            entity_type: nav.target.clone(),
+            context,
+            collection: nav.collection,
+        };
+        out.push((
+            Step::Navigation(nav.name.clone()),
+            key,
+            Some(nav.name.clone()),
+            nav.annotations.clone(),
+            !nav.contains_target,
+        ));
+    }
+    out
+}
+
+fn add_types(model: &Model, options: &SelectOptions<'_>, sel: &mut Selection) {
+    let mut roots: Vec<String> = Vec::new();
+    if options.all {
+        roots.extend(model.entity_types.keys().cloned());
+        roots.extend(model.complex_types.keys().cloned());
+        roots.extend(model.enum_types.keys().cloned());
+        roots.extend(model.type_definitions.keys().cloned());
+    }
+    for wanted in options.include_types {
+        let found = model
+            .entity_types
+            .keys()
+            .chain(model.complex_types.keys())
+            .chain(model.enum_types.keys())
+            .chain(model.type_definitions.keys())
+            .filter(|q| *q == wanted || q.rsplit('.').next() == Some(wanted.as_str()))
+            .cloned()
+            .collect::<Vec<_>>();
+        roots.extend(found);
+    }
+    for (key, b) in &sel.builders {
+        let uses_type = b
+            .operations
+            .iter()
+            .any(|op| !matches!(op, CrudOperation::Delete));
+        if uses_type {
+            roots.push(key.entity_type.clone());
+        }
+        for name in &b.bound_operations {
+            let overloads = model
+                .actions
+                .get(name)
+                .into_iter()
+                .chain(model.functions.get(name))
+                .flatten();
+            for op in overloads {
+                for p in op.call_parameters() {
+                    push_type(&p.ty, &mut roots);
+                }
+                if let Some(r) = &op.return_type {
+                    push_type(&r.ty, &mut roots);
+                }
+            }
+        }
+    }
+    let mut work = roots;
+    while let Some(name) = work.pop() {
+        if !sel.types.insert(name.clone()) {
+            continue;
+        }
+        if let Some(t) = model.structured_type(&name) {
+            if let Some(b) = &t.base_type {
+                work.push(b.clone());
+            }
+            for p in &t.properties {
+                push_type(&p.ty, &mut work);
+            }
+        }
+    }
+}
+
+fn push_type(t: &TypeUse, out: &mut Vec<String>) {
+    if let TypeRef::Entity(n) | TypeRef::Complex(n) | TypeRef::Enum(n) | TypeRef::Definition(n) =
+        &t.ty
+    {
+        out.push(n.clone());
+    }
+}
