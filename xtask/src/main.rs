@@ -17,6 +17,8 @@ use cli_fs::FsLoader;
 
 const CONFIG: &str = "metadata/codegen.toml";
 const OUTPUT: &str = "generated";
+/// How many warnings `cargo xtask codegen` prints before the rest are only counted.
+const MAX_WARNINGS: usize = 20;
 const USAGE: &str = "\
 usage: cargo xtask <task>
 
@@ -83,8 +85,8 @@ fn workspace_root() -> PathBuf {
 }
 
 /// What `generated/` should hold, and the plan that brings it there.
-fn plan_generated(root: &Path) -> Result<(Plan, GeneratedFiles), String> {
-    let files = generate_files(root)?;
+fn plan_generated(root: &Path) -> Result<(Plan, GeneratedFiles, Vec<Diagnostic>), String> {
+    let (files, warnings) = generate_files(root)?;
     let unsafe_paths = cli_fs::unsafe_paths(&files);
     if !unsafe_paths.is_empty() {
         return Err(format!(
@@ -94,18 +96,24 @@ fn plan_generated(root: &Path) -> Result<(Plan, GeneratedFiles), String> {
     }
     let existing = cli_fs::list_files(&root.join(OUTPUT)).map_err(|e| format!("error: {e}"))?;
     let plan = output::plan(&existing, &files);
-    Ok((plan, files))
+    Ok((plan, files, warnings))
 }
 
 /// The files of `generated/` that differ from what the generator produces now (relative to
 /// `generated/`); empty when it is up to date.
 fn check_generated(root: &Path) -> Result<Vec<String>, String> {
-    let (plan, _) = plan_generated(root)?;
+    let (plan, _, _) = plan_generated(root)?;
     Ok(plan.stale().into_iter().map(str::to_string).collect())
 }
 
 fn regenerate(root: &Path) -> Result<ExitCode, String> {
-    let (plan, files) = plan_generated(root)?;
+    let (plan, files, warnings) = plan_generated(root)?;
+    for w in warnings.iter().take(MAX_WARNINGS) {
+        eprintln!("{w}");
+    }
+    if warnings.len() > MAX_WARNINGS {
+        eprintln!("... and {} more warnings", warnings.len() - MAX_WARNINGS);
+    }
     if !plan.conflicts.is_empty() {
         let list: Vec<String> = plan
             .conflicts
@@ -136,8 +144,9 @@ fn diagnostics(list: &[Diagnostic]) -> String {
         .join("\n")
 }
 
-/// Loads the model named by `metadata/codegen.toml` and generates the crate's files.
-fn generate_files(root: &Path) -> Result<GeneratedFiles, String> {
+/// Loads the model named by `metadata/codegen.toml` and generates the crate's files; also returns
+/// the model's warnings.
+fn generate_files(root: &Path) -> Result<(GeneratedFiles, Vec<Diagnostic>), String> {
     let config = parse_config(&read_text(root, CONFIG)?, CONFIG).map_err(|d| d.to_string())?;
     let overlay = match &config.overlay {
         None => Overlay::default(),
@@ -152,7 +161,6 @@ fn generate_files(root: &Path) -> Result<GeneratedFiles, String> {
     let bytes = std::fs::read(loader.path_of(&name))
         .map_err(|e| format!("error: cannot read metadata file `{name}`: {e}"))?;
     let model = load_model(&name, &bytes, &mut loader).map_err(|errors| diagnostics(&errors))?;
-    // Warnings are not repeated here: `odata-codegen inspect` shows them.
     let options = GenerateOptions {
         crate_name: config.crate_name,
         api_version: config.api_version,
@@ -165,7 +173,8 @@ fn generate_files(root: &Path) -> Result<GeneratedFiles, String> {
         runtime_path: "../runtime".to_string(),
         standalone: false,
     };
-    generate(&model, &options).map_err(|errors| diagnostics(&errors))
+    let files = generate(&model, &options).map_err(|errors| diagnostics(&errors))?;
+    Ok((files, model.warnings))
 }
 
 #[cfg(test)]
