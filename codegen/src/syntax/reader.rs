@@ -106,6 +106,12 @@ const LO7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
 const HI: u64 = 0x8080_8080_8080_8080;
 const NL: u64 = 0x0A0A_0A0A_0A0A_0A0A;
 
+/// The number of bytes whose high bit is set in a mask that has only high bits set
+/// (a multiply instead of `count_ones`, which is slow without the `popcnt` target feature).
+fn bytes_set(mask: u64) -> usize {
+    ((mask >> 7).wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize
+}
+
 /// `\n` bytes in a slice, eight bytes at a time.
 fn count_newlines(bytes: &[u8]) -> usize {
     let mut words = bytes.chunks_exact(8);
@@ -113,7 +119,7 @@ fn count_newlines(bytes: &[u8]) -> usize {
     for w in &mut words {
         let t = u64::from_ne_bytes(w.try_into().unwrap_or_default()) ^ NL;
         // High bit set exactly in the zero bytes of `t`.
-        n += (!(((t & LO7) + LO7) | t) & HI).count_ones() as usize;
+        n += bytes_set(!(((t & LO7) + LO7) | t) & HI);
     }
     n + words.remainder().iter().filter(|&&b| b == b'\n').count()
 }
@@ -126,7 +132,7 @@ fn last_newline(bytes: &[u8]) -> Option<(usize, usize)> {
         let t = u64::from_le_bytes(w.try_into().unwrap_or_default()) ^ NL;
         let m = !(((t & LO7) + LO7) | t) & HI;
         if m != 0 {
-            n += m.count_ones() as usize;
+            n += bytes_set(m);
             last = Some(k * 8 + (63 - m.leading_zeros() as usize) / 8);
         }
     }
@@ -181,7 +187,7 @@ fn count_chars(bytes: &[u8]) -> usize {
     let mut continuation = 0;
     for w in &mut words {
         let w = u64::from_ne_bytes(w.try_into().unwrap_or_default());
-        continuation += (w & !(w << 1) & HI).count_ones() as usize;
+        continuation += bytes_set(w & !(w << 1) & HI);
     }
     continuation += words
         .remainder()
@@ -246,26 +252,55 @@ fn offset_in(whole: &str, part: &str) -> Option<usize> {
 }
 
 fn local_name(qname: &str) -> &str {
-    match qname.rfind(':') {
-        Some(i) => &qname[i + 1..],
-        None => qname,
+    let b = qname.as_bytes();
+    let mut i = b.len();
+    while i > 0 {
+        i -= 1;
+        if b[i] == b':' {
+            return &qname[i + 1..];
+        }
     }
+    qname
 }
 
-/// A CSDL SimpleIdentifier.
-pub(crate) fn is_simple_identifier(s: &str) -> bool {
-    let bytes = s.as_bytes();
-    if bytes.is_ascii() {
-        return match bytes.first() {
-            Some(b) if b.is_ascii_alphabetic() || *b == b'_' => {
-                bytes.len() <= 128
-                    && bytes
-                        .iter()
-                        .all(|b| b.is_ascii_alphanumeric() || *b == b'_')
-            }
-            _ => false,
+/// ASCII bytes of a SimpleIdentifier: 1 may start it (letters, `_`), 2 may only follow (digits).
+const IDENT: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut i = 0;
+    while i < 128 {
+        let c = i as u8;
+        table[i] = if c.is_ascii_alphabetic() || c == b'_' {
+            1
+        } else if c.is_ascii_digit() {
+            2
+        } else {
+            0
         };
+        i += 1;
     }
+    table
+};
+
+/// A CSDL SimpleIdentifier: a letter or `_`, then letters, digits or `_`; at most 128 characters.
+pub(crate) fn is_simple_identifier(s: &str) -> bool {
+    let b = s.as_bytes();
+    match b.first() {
+        Some(&c) if c < 128 && IDENT[c as usize] == 1 => {}
+        Some(&c) if c >= 128 => return is_unicode_identifier(s),
+        _ => return false,
+    }
+    for &c in &b[1..] {
+        if c >= 128 {
+            return is_unicode_identifier(s);
+        }
+        if IDENT[c as usize] == 0 {
+            return false;
+        }
+    }
+    b.len() <= 128
+}
+
+fn is_unicode_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     let Some(first) = chars.next() else {
         return false;
@@ -660,7 +695,7 @@ impl<'a> CsdlReader<'a> {
         }
         let frame = match self.root {
             RootState::None => Some(self.root_frame(e, qname, local, off)?),
-            RootState::Open => self.child_frame(e, qname, local, off),
+            RootState::Open => self.child_frame(e, qname, local, off, empty),
             RootState::Closed => {
                 return Err(self.fatal(
                     off,
@@ -711,10 +746,10 @@ impl<'a> CsdlReader<'a> {
             ));
         }
         match self.frames.last() {
-            Some(Frame::Skip(depth)) => {
-                if *depth == self.open.len() + 1 {
-                    self.frames.pop();
-                }
+            // Inside a skipped subtree: only its own root ends it.
+            Some(Frame::Skip(depth)) if *depth != self.open.len() + 1 => {}
+            Some(Frame::Skip(_)) => {
+                self.frames.pop();
             }
             Some(_) => {
                 if let Some(frame) = self.frames.pop() {
@@ -1043,13 +1078,22 @@ impl<'a> CsdlReader<'a> {
         qname: &str,
         local: &str,
         off: usize,
+        empty: bool,
     ) -> Option<Frame> {
         let parent = self.frames.last()?;
         if let Frame::Dynamic(_) = parent {
             return Some(Frame::Dynamic(self.raw(e, local, off)));
         }
-        if local == "Annotation" && matches!(self.frames.last_mut()?.annotations_mut(), Some(_)) {
-            return Some(Frame::Annotation(self.annotation(e, qname, off)));
+        if local == "Annotation" && self.frames.last_mut()?.annotations_mut().is_some() {
+            let a = self.annotation(e, qname, off);
+            if empty {
+                // Straight into the parent: an empty element has no children to wait for.
+                if let Some(list) = self.frames.last_mut().and_then(Frame::annotations_mut) {
+                    list.push(a);
+                }
+                return None;
+            }
+            return Some(Frame::Annotation(a));
         }
         let parent = self.frames.last()?;
         if parent.takes_expressions() {
@@ -1108,7 +1152,16 @@ impl<'a> CsdlReader<'a> {
                 property_refs: Vec::new(),
                 pos: self.pos_at(off),
             }),
-            (Frame::Structured(..), "Property") => Frame::Property(self.property(e, qname, off)),
+            (Frame::Structured(..), "Property") => {
+                let p = self.property(e, qname, off);
+                if empty {
+                    if let Some(Frame::Structured(_, t)) = self.frames.last_mut() {
+                        t.properties.push(p);
+                    }
+                    return None;
+                }
+                Frame::Property(p)
+            }
             (Frame::Structured(..), "NavigationProperty") => {
                 Frame::NavProp(self.navigation_property(e, qname, off))
             }
@@ -1123,8 +1176,26 @@ impl<'a> CsdlReader<'a> {
                 Frame::RefConstraint(self.referential_constraint(e, qname, off))
             }
             (Frame::NavProp(_), "OnDelete") => Frame::OnDelete(self.on_delete(e, qname, off)),
-            (Frame::EnumType(_), "Member") => Frame::Member(self.member(e, qname, off)),
-            (Frame::Operation(_), "Parameter") => Frame::Parameter(self.parameter(e, qname, off)),
+            (Frame::EnumType(_), "Member") => {
+                let m = self.member(e, qname, off);
+                if empty {
+                    if let Some(Frame::EnumType(t)) = self.frames.last_mut() {
+                        t.members.push(m);
+                    }
+                    return None;
+                }
+                Frame::Member(m)
+            }
+            (Frame::Operation(_), "Parameter") => {
+                let p = self.parameter(e, qname, off);
+                if empty {
+                    if let Some(Frame::Operation(o)) = self.frames.last_mut() {
+                        o.parameters.push(p);
+                    }
+                    return None;
+                }
+                Frame::Parameter(p)
+            }
             (Frame::Operation(_), "ReturnType") => {
                 Frame::ReturnType(self.return_type(e, qname, off))
             }
@@ -1376,13 +1447,13 @@ impl<'a> CsdlReader<'a> {
             _ => {}
         });
         self.require(has_name, qname, "Name", r.pos);
-        if let Some(alias) = r.alias.clone() {
-            if !is_simple_identifier(&alias) {
-                self.error_at(
-                    r.pos,
-                    format!("`{alias}` is not a valid CSDL name: {NAME_RULE}"),
-                );
-            }
+        if let Some(alias) = r.alias.clone()
+            && !is_simple_identifier(&alias)
+        {
+            self.error_at(
+                r.pos,
+                format!("`{alias}` is not a valid CSDL name: {NAME_RULE}"),
+            );
         }
         r
     }
