@@ -151,7 +151,8 @@ pub fn document_name(path: &Path) -> String {
 /// so the generator never writes through it.
 pub fn list_files(dir: &Path) -> Result<BTreeMap<String, String>, String> {
     let mut files = BTreeMap::new();
-    match fs::symlink_metadata(dir) {
+    // The folder itself may be a symbolic link; links inside it are not followed.
+    match fs::metadata(dir) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(files),
         Err(e) => return Err(format!("cannot read `{}`: {e}", dir.display())),
         Ok(meta) if !meta.is_dir() => {
@@ -276,4 +277,92 @@ pub fn summary(plan: &Plan) -> String {
         plan.delete.len(),
         plan.unchanged.len()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("odata-cli-fs-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn generated(list: &[(&str, &str)]) -> GeneratedFiles {
+        GeneratedFiles {
+            files: list
+                .iter()
+                .map(|(p, t)| (p.to_string(), t.to_string()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn lists_applies_and_prunes() {
+        let dir = temp_dir("apply");
+        fs::create_dir_all(dir.join("target/debug")).unwrap();
+        fs::write(dir.join("target/debug/x.rs"), "// @generated\n").unwrap();
+        fs::create_dir_all(dir.join(".git")).unwrap();
+        fs::write(dir.join(".git/HEAD"), "ref\n").unwrap();
+        fs::create_dir_all(dir.join("src/old")).unwrap();
+        fs::write(dir.join("src/old/gone.rs"), "// @generated\n").unwrap();
+        fs::write(dir.join("notes.md"), "mine\n").unwrap();
+        let existing = list_files(&dir).unwrap();
+        assert_eq!(
+            existing.keys().collect::<Vec<_>>(),
+            ["notes.md", "src/old/gone.rs"]
+        );
+
+        let files = generated(&[("src/lib.rs", "// @generated\n")]);
+        let plan = output::plan(&existing, &files);
+        apply_plan(&dir, &plan, &files).unwrap();
+        assert_eq!(summary(&plan), "wrote 1 files, removed 1, unchanged 0");
+        assert!(!dir.join("src/old").exists());
+        assert!(dir.join("notes.md").exists() && dir.join("target/debug/x.rs").exists());
+        let existing = list_files(&dir).unwrap();
+        assert!(output::plan(&existing, &files).is_up_to_date());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn refuses_conflicts_unsafe_paths_and_symlinks() {
+        let dir = temp_dir("refuse");
+        let files = generated(&[("../escape.rs", "// @generated\n")]);
+        assert_eq!(unsafe_paths(&files), ["../escape.rs"]);
+        let plan = Plan {
+            write: vec!["../escape.rs".into()],
+            ..Plan::default()
+        };
+        assert!(
+            apply_plan(&dir, &plan, &files)
+                .unwrap_err()
+                .contains("not a safe path")
+        );
+        let plan = Plan {
+            conflicts: vec!["Cargo.toml".into()],
+            ..Plan::default()
+        };
+        assert!(
+            apply_plan(&dir, &plan, &files)
+                .unwrap_err()
+                .contains("hand-owned")
+        );
+        #[cfg(unix)]
+        {
+            let outside = temp_dir("refuse-outside");
+            std::os::unix::fs::symlink(&outside, dir.join("src")).unwrap();
+            let files = generated(&[("src/lib.rs", "// @generated\n")]);
+            let plan = output::plan(&list_files(&dir).unwrap(), &files);
+            assert!(
+                apply_plan(&dir, &plan, &files)
+                    .unwrap_err()
+                    .contains("symbolic link")
+            );
+            assert!(!outside.join("lib.rs").exists());
+            fs::remove_dir_all(&outside).unwrap();
+        }
+        fs::remove_dir_all(&dir).unwrap();
+    }
 }

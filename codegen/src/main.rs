@@ -136,7 +136,7 @@ fn print_warnings(warnings: &[Diagnostic]) {
 fn load(path: &Path) -> Result<(Model, Vec<u8>), Failure> {
     let name = cli_fs::document_name(path);
     let mut loader = FsLoader::new("");
-    let bytes = std::fs::read(loader.path_of(&name)).map_err(|e| {
+    let bytes = std::fs::read(path).map_err(|e| {
         fail(format_args!(
             "cannot read metadata file `{}`: {e}",
             path.display()
