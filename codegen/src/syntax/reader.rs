@@ -888,10 +888,13 @@ impl<'a> CsdlReader<'a> {
         Cow::Owned(out)
     }
 
+    /// An `xs:boolean` (`true`, `false`, `1`, `0`); `True`/`False` as some generators write them.
     fn bool_attr(&mut self, v: &Val<'_>, attr: &str) -> Option<bool> {
         match &*v.s {
             "true" | "1" => Some(true),
             "false" | "0" => Some(false),
+            s if s.eq_ignore_ascii_case("true") => Some(true),
+            s if s.eq_ignore_ascii_case("false") => Some(false),
             other => {
                 let message = format!(
                     "`{other}` is not a valid value for `{attr}`: expected `true` or `false`"
@@ -1163,7 +1166,7 @@ impl<'a> CsdlReader<'a> {
                 Frame::Property(p)
             }
             (Frame::Structured(..), "NavigationProperty") => {
-                Frame::NavProp(self.navigation_property(e, qname, off))
+                Frame::NavProp(self.navigation_property(e, qname, off)?)
             }
             (Frame::Key(_), "PropertyRef") => {
                 let property_ref = self.property_ref(e, qname, off);
@@ -1205,7 +1208,7 @@ impl<'a> CsdlReader<'a> {
                 Frame::ActionImport(self.action_import(e, qname, off))
             }
             (Frame::Container(_), "FunctionImport") => {
-                Frame::FunctionImport(self.function_import(e, qname, off))
+                Frame::FunctionImport(self.function_import(e, qname, off, empty)?)
             }
             (Frame::EntitySet(_) | Frame::Singleton(_), "NavigationPropertyBinding") => {
                 let binding = self.binding(e, qname, off);
@@ -1489,12 +1492,12 @@ impl<'a> CsdlReader<'a> {
         e: &BytesStart<'_>,
         qname: &str,
         off: usize,
-    ) -> NavigationProperty {
+    ) -> Option<NavigationProperty> {
         let mut n = NavigationProperty {
             pos: self.pos_at(off),
             ..Default::default()
         };
-        let (mut has_name, mut has_type) = (false, false);
+        let (mut has_name, mut has_type, mut relationship) = (false, false, false);
         self.attrs(e, |this, key, v| match key {
             "Name" => {
                 has_name = true;
@@ -1507,11 +1510,17 @@ impl<'a> CsdlReader<'a> {
             "Nullable" => n.nullable = this.bool_attr(&v, key),
             "Partner" => n.partner = Some(v.string()),
             "ContainsTarget" => n.contains_target = this.bool_attr(&v, key).unwrap_or(false),
+            "Relationship" => relationship = true,
             _ => {}
         });
+        if relationship && !has_type {
+            // A V3-style navigation property (`Relationship`/`FromRole`/`ToRole`, typed through
+            // an `Association`) left in some V4 documents: it has no V4 meaning, skip it.
+            return None;
+        }
         self.check_name(has_name, &n.name, qname, n.pos);
         self.require(has_type, qname, "Type", n.pos);
-        n
+        Some(n)
     }
 
     fn referential_constraint(
@@ -1841,12 +1850,20 @@ impl<'a> CsdlReader<'a> {
         a
     }
 
-    fn function_import(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> FunctionImport {
+    /// `None` for a V3-style function import (no `Function`; a `ReturnType` attribute,
+    /// V3 attributes or `Parameter` children), which some V4 documents still carry.
+    fn function_import(
+        &mut self,
+        e: &BytesStart<'_>,
+        qname: &str,
+        off: usize,
+        empty: bool,
+    ) -> Option<FunctionImport> {
         let mut f = FunctionImport {
             pos: self.pos_at(off),
             ..Default::default()
         };
-        let (mut has_name, mut has_function) = (false, false);
+        let (mut has_name, mut has_function, mut v3) = (false, false, !empty);
         self.attrs(e, |this, key, v| match key {
             "Name" => {
                 has_name = true;
@@ -1858,11 +1875,15 @@ impl<'a> CsdlReader<'a> {
             }
             "EntitySet" => f.entity_set = Some(v.string()),
             "IncludeInServiceDocument" => f.include_in_service_document = this.bool_attr(&v, key),
-            _ => {}
+            "ReturnType" | "IsSideEffecting" | "IsBindable" | "IsComposable" => v3 = true,
+            _ => v3 |= key.contains(':') && !key.starts_with("xmlns"),
         });
+        if !has_function && v3 {
+            return None;
+        }
         self.check_name(has_name, &f.name, qname, f.pos);
         self.require(has_function, qname, "Function", f.pos);
-        f
+        Some(f)
     }
 
     fn annotation_block(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> AnnotationBlock {

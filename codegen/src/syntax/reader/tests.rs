@@ -1222,3 +1222,43 @@ fn scan_value_finds_quote_and_specials() {
         (Some(18), false)
     );
 }
+
+#[test]
+fn v3_leftovers_in_v4_documents_are_skipped() {
+    // NorthwindLinqToSqlMetadata.csdl: a V4 wrapper around V3-style navigation properties and
+    // function imports, and `True` booleans.
+    let doc = schema(
+        r#"<EntityType Name="t">
+  <NavigationProperty Name="p" Relationship="NS.t_p" FromRole="t" ToRole="p" />
+  <NavigationProperty Name="q" Type="NS.t" />
+</EntityType>
+<Function Name="f" IsBound="True" IsComposable="FALSE"><ReturnType Type="Edm.Int32"/></Function>
+<EntityContainer Name="c">
+  <FunctionImport Name="old" ReturnType="Edm.Int32" d:HttpMethod="GET" />
+  <FunctionImport Name="old2"><Parameter Name="x" Type="Edm.Int32" Mode="In" /></FunctionImport>
+  <FunctionImport Name="new" Function="NS.f" />
+</EntityContainer>"#,
+    );
+    let s = &doc.schemas[0];
+    let navs: Vec<&str> = s.entity_types[0]
+        .navigation_properties
+        .iter()
+        .map(|n| n.name.as_str())
+        .collect();
+    assert_eq!(navs, ["q"]);
+    assert!(s.functions[0].is_bound && !s.functions[0].is_composable);
+    let imports: Vec<&str> = s.entity_containers[0]
+        .function_imports
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(imports, ["new"]);
+    // Without any V3 marker a missing `Function` is still an error.
+    assert_eq!(
+        schema_errors(r#"<EntityContainer Name="c"><FunctionImport Name="x"/></EntityContainer>"#),
+        [(
+            "4:27".to_string(),
+            "`<FunctionImport>` needs a `Function` attribute".to_string()
+        )]
+    );
+}
