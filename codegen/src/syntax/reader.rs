@@ -81,6 +81,12 @@ pub fn read_document(
         root: RootState::None,
         bad_attrs: false,
         keys: Vec::new(),
+        anns: Vec::new(),
+        props: Vec::new(),
+        navs: Vec::new(),
+        members: Vec::new(),
+        params: Vec::new(),
+        marks: Vec::new(),
     };
     // A fatal error has already been recorded in `reader.errors`.
     let _ = reader.run();
@@ -112,38 +118,27 @@ fn bytes_set(mask: u64) -> usize {
     ((mask >> 7).wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize
 }
 
-/// `\n` bytes in a slice, eight bytes at a time.
+/// `\n` bytes in a slice (in 32-byte chunks the compiler turns into vector code).
 fn count_newlines(bytes: &[u8]) -> usize {
-    let mut words = bytes.chunks_exact(8);
+    let mut chunks = bytes.chunks_exact(32);
     let mut n = 0;
+    for chunk in &mut chunks {
+        n += chunk.iter().map(|&b| u8::from(b == b'\n')).sum::<u8>() as usize;
+    }
+    let mut words = chunks.remainder().chunks_exact(8);
     for w in &mut words {
-        let t = u64::from_ne_bytes(w.try_into().unwrap_or_default()) ^ NL;
+        let t = u64::from_le_bytes(w.try_into().unwrap_or_default()) ^ NL;
         // High bit set exactly in the zero bytes of `t`.
         n += bytes_set(!(((t & LO7) + LO7) | t) & HI);
     }
     n + words.remainder().iter().filter(|&&b| b == b'\n').count()
 }
 
-/// The number of `\n` bytes in a slice and the index of the last one, eight bytes at a time.
+/// The number of `\n` bytes in a slice and the index of the last one.
 fn last_newline(bytes: &[u8]) -> Option<(usize, usize)> {
-    let mut words = bytes.chunks_exact(8);
-    let (mut n, mut last) = (0, None);
-    for (k, w) in (&mut words).enumerate() {
-        let t = u64::from_le_bytes(w.try_into().unwrap_or_default()) ^ NL;
-        let m = !(((t & LO7) + LO7) | t) & HI;
-        if m != 0 {
-            n += bytes_set(m);
-            last = Some(k * 8 + (63 - m.leading_zeros() as usize) / 8);
-        }
-    }
-    let tail = bytes.len() - words.remainder().len();
-    for (k, &b) in words.remainder().iter().enumerate() {
-        if b == b'\n' {
-            n += 1;
-            last = Some(tail + k);
-        }
-    }
-    last.map(|last| (n, last))
+    // The last line is usually just indentation: look for it from the end.
+    let last = bytes.iter().rposition(|&b| b == b'\n')?;
+    Some((1 + count_newlines(&bytes[..last]), last))
 }
 
 /// Finds the closing `quote` of an attribute value starting at `start`, and whether the value
@@ -529,6 +524,34 @@ struct CsdlReader<'a> {
     bad_attrs: bool,
     /// Keys of the element's attributes seen so far (duplicate detection), reused.
     keys: Vec<&'a str>,
+    /// Scratch stacks: the finished children of all open frames, innermost last. A frame takes
+    /// its children with one exactly-sized allocation when it ends (see [`Marks`]).
+    anns: Vec<Annotation>,
+    props: Vec<Property>,
+    navs: Vec<NavigationProperty>,
+    members: Vec<EnumMember>,
+    params: Vec<Parameter>,
+    /// The scratch stack lengths when each frame was pushed (parallel to `frames`).
+    marks: Vec<Marks>,
+}
+
+/// Lengths of the scratch stacks: where a frame's children start.
+#[derive(Debug, Clone, Copy)]
+struct Marks {
+    anns: usize,
+    props: usize,
+    navs: usize,
+    members: usize,
+    params: usize,
+}
+
+/// The tail of a scratch stack from `start`, as an exactly-sized vector.
+fn take_from<T>(stack: &mut Vec<T>, start: usize) -> Vec<T> {
+    if stack.len() > start {
+        stack.split_off(start)
+    } else {
+        Vec::new()
+    }
 }
 
 impl<'a> CsdlReader<'a> {
@@ -709,15 +732,18 @@ impl<'a> CsdlReader<'a> {
         match frame {
             Some(frame) => {
                 if empty {
-                    self.finish(frame);
+                    let mark = self.mark();
+                    self.finish(frame, mark);
                 } else {
                     self.push_open(qname, off);
+                    self.marks.push(self.mark());
                     self.frames.push(frame);
                 }
             }
             None => {
                 if !empty {
                     self.push_open(qname, off);
+                    self.marks.push(self.mark());
                     self.frames.push(Frame::Skip(self.open.len()));
                 }
             }
@@ -750,10 +776,12 @@ impl<'a> CsdlReader<'a> {
             Some(Frame::Skip(depth)) if *depth != self.open.len() + 1 => {}
             Some(Frame::Skip(_)) => {
                 self.frames.pop();
+                self.marks.pop();
             }
             Some(_) => {
                 if let Some(frame) = self.frames.pop() {
-                    self.finish(frame);
+                    let mark = self.marks.pop().unwrap_or_else(|| self.mark());
+                    self.finish(frame, mark);
                 }
             }
             None => {}
@@ -1090,10 +1118,8 @@ impl<'a> CsdlReader<'a> {
         if local == "Annotation" && self.frames.last_mut()?.annotations_mut().is_some() {
             let a = self.annotation(e, qname, off);
             if empty {
-                // Straight into the parent: an empty element has no children to wait for.
-                if let Some(list) = self.frames.last_mut().and_then(Frame::annotations_mut) {
-                    list.push(a);
-                }
+                // Straight to the parent: an empty element has no children to wait for.
+                self.anns.push(a);
                 return None;
             }
             return Some(Frame::Annotation(a));
@@ -1158,9 +1184,7 @@ impl<'a> CsdlReader<'a> {
             (Frame::Structured(..), "Property") => {
                 let p = self.property(e, qname, off);
                 if empty {
-                    if let Some(Frame::Structured(_, t)) = self.frames.last_mut() {
-                        t.properties.push(p);
-                    }
+                    self.props.push(p);
                     return None;
                 }
                 Frame::Property(p)
@@ -1182,9 +1206,7 @@ impl<'a> CsdlReader<'a> {
             (Frame::EnumType(_), "Member") => {
                 let m = self.member(e, qname, off);
                 if empty {
-                    if let Some(Frame::EnumType(t)) = self.frames.last_mut() {
-                        t.members.push(m);
-                    }
+                    self.members.push(m);
                     return None;
                 }
                 Frame::Member(m)
@@ -1192,9 +1214,7 @@ impl<'a> CsdlReader<'a> {
             (Frame::Operation(_), "Parameter") => {
                 let p = self.parameter(e, qname, off);
                 if empty {
-                    if let Some(Frame::Operation(o)) = self.frames.last_mut() {
-                        o.parameters.push(p);
-                    }
+                    self.params.push(p);
                     return None;
                 }
                 Frame::Parameter(p)
@@ -1227,7 +1247,30 @@ impl<'a> CsdlReader<'a> {
     }
 
     /// Delivers a finished node to its parent frame (or to the document).
-    fn finish(&mut self, frame: Frame) {
+    fn mark(&self) -> Marks {
+        Marks {
+            anns: self.anns.len(),
+            props: self.props.len(),
+            navs: self.navs.len(),
+            members: self.members.len(),
+            params: self.params.len(),
+        }
+    }
+
+    fn finish(&mut self, mut frame: Frame, mark: Marks) {
+        // Collect the frame's children from the scratch stacks.
+        if let Some(list) = frame.annotations_mut() {
+            *list = take_from(&mut self.anns, mark.anns);
+        }
+        match &mut frame {
+            Frame::Structured(_, t) => {
+                t.properties = take_from(&mut self.props, mark.props);
+                t.navigation_properties = take_from(&mut self.navs, mark.navs);
+            }
+            Frame::EnumType(t) => t.members = take_from(&mut self.members, mark.members),
+            Frame::Operation(o) => o.parameters = take_from(&mut self.params, mark.params),
+            _ => {}
+        }
         let expr = match frame {
             Frame::Edmx | Frame::DataServices | Frame::Skip(_) => return,
             Frame::Reference(r) => {
@@ -1239,9 +1282,8 @@ impl<'a> CsdlReader<'a> {
                 return;
             }
             Frame::Annotation(a) => {
-                if let Some(list) = self.frames.last_mut().and_then(Frame::annotations_mut) {
-                    list.push(a);
-                }
+                // Only created under frames that take annotations.
+                self.anns.push(a);
                 return;
             }
             Frame::Record(r) => Expr::Record(r),
@@ -1296,12 +1338,12 @@ impl<'a> CsdlReader<'a> {
             (Frame::Container(c), Frame::Schema(s)) => s.entity_containers.push(*c),
             (Frame::AnnotationBlock(b), Frame::Schema(s)) => s.annotation_blocks.push(b),
             (Frame::Key(k), Frame::Structured(_, t)) => t.key = Some(k),
-            (Frame::Property(p), Frame::Structured(_, t)) => t.properties.push(p),
-            (Frame::NavProp(n), Frame::Structured(_, t)) => t.navigation_properties.push(n),
+            (Frame::Property(p), Frame::Structured(..)) => self.props.push(p),
+            (Frame::NavProp(n), Frame::Structured(..)) => self.navs.push(n),
             (Frame::RefConstraint(r), Frame::NavProp(n)) => n.referential_constraints.push(r),
             (Frame::OnDelete(d), Frame::NavProp(n)) => n.on_delete = Some(d),
-            (Frame::Member(m), Frame::EnumType(t)) => t.members.push(m),
-            (Frame::Parameter(p), Frame::Operation(o)) => o.parameters.push(p),
+            (Frame::Member(m), Frame::EnumType(_)) => self.members.push(m),
+            (Frame::Parameter(p), Frame::Operation(_)) => self.params.push(p),
             (Frame::ReturnType(r), Frame::Operation(o)) => o.return_type = Some(r),
             (Frame::EntitySet(x), Frame::Container(c)) => c.entity_sets.push(x),
             (Frame::Singleton(x), Frame::Container(c)) => c.singletons.push(x),
