@@ -221,9 +221,9 @@ impl Cursor {
             let seg = &text[target..self.off];
             let lines = count_newlines(seg);
             if lines == 0 {
-                self.col -= count_chars(seg);
+                self.col = self.col.saturating_sub(count_chars(seg)).max(1);
             } else {
-                self.line -= lines;
+                self.line = self.line.saturating_sub(lines).max(1);
                 let line_start = text[..target]
                     .iter()
                     .rposition(|&b| b == b'\n')

@@ -1262,3 +1262,73 @@ fn v3_leftovers_in_v4_documents_are_skipped() {
         )]
     );
 }
+
+const SAMPLE: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:Reference Uri="http://x/Core.xml"><edmx:Include Namespace="Org.OData.Core.V1" Alias="Core"/></edmx:Reference>
+  <edmx:DataServices>
+    <Schema Namespace="ODataDemo" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="Product" HasStream="true">
+        <Key><PropertyRef Name="ID"/></Key>
+        <Property Name="ID" Type="Edm.Int32" Nullable="false"/>
+        <Property Name="Description" Type="Edm.String"><Annotation Term="Core.IsLanguageDependent"/></Property>
+        <Property Name="Price" Type="Edm.Decimal" Scale="variable"/>
+        <NavigationProperty Name="Category" Type="ODataDemo.Category" Nullable="false" Partner="Products">
+          <ReferentialConstraint Property="CategoryID" ReferencedProperty="ID"/>
+          <OnDelete Action="Cascade"/>
+        </NavigationProperty>
+      </EntityType>
+      <EnumType Name="Kind"><Member Name="A" Value="1"/><Member Name="B"/></EnumType>
+      <Function Name="ProductsByRating"><Parameter Name="Rating" Type="Edm.Int32"/><ReturnType Type="Collection(ODataDemo.Product)"/></Function>
+      <EntityContainer Name="DemoService">
+        <EntitySet Name="Products" EntityType="ODataDemo.Product"><NavigationPropertyBinding Path="Category" Target="Categories"/></EntitySet>
+        <FunctionImport Name="ProductsByRating" Function="ODataDemo.ProductsByRating" EntitySet="Products"/>
+      </EntityContainer>
+      <Annotations Target="ODataDemo.Product">
+        <Annotation Term="Core.Description">
+          <Record><PropertyValue Property="X"><Collection><String>a &amp; b</String><Apply Function="f"><Path>p</Path></Apply></Collection></PropertyValue></Record>
+        </Annotation>
+      </Annotations>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
+
+#[test]
+fn sample_reads_and_every_truncation_fails_cleanly() {
+    let doc = read(SAMPLE);
+    assert_eq!(doc.annotation_count, 2);
+    let lines = SAMPLE.lines().count() as u32 + 1;
+    let trimmed = SAMPLE.trim_end().len();
+    for cut in 0..trimmed {
+        if !SAMPLE.is_char_boundary(cut) {
+            continue;
+        }
+        let errs = read_document(&SAMPLE.as_bytes()[..cut], "t", &ReadOptions::default())
+            .expect_err("a truncated document must not read");
+        for e in &errs {
+            assert!(
+                e.pos.line >= 1 && e.pos.line <= lines && e.pos.col >= 1,
+                "{cut}: {e:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn byte_mutations_never_panic() {
+    let bytes = SAMPLE.as_bytes();
+    let specials = [
+        b'<', b'>', b'"', b'\'', b'&', b'/', b'=', b' ', 0xFF, b':', b'!', b'?',
+    ];
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    for _ in 0..3000 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let mut m = bytes.to_vec();
+        let at = (seed as usize) % m.len();
+        m[at] = specials[(seed >> 32) as usize % specials.len()];
+        let _ = read_document(&m, "t", &ReadOptions::default());
+    }
+}
