@@ -98,14 +98,16 @@ impl Scope {
         }
     }
 
-    /// Takes `candidate`, or the first free `candidate_N` for N = 2, 3, ...
+    /// Takes `candidate`, or the first free numbered variant for N = 2, 3, ...: `name_N` for
+    /// snake_case names, `NameN` for UpperCamelCase ones.
     pub fn claim(&mut self, candidate: String) -> String {
         if self.taken.insert(candidate.clone()) {
             return candidate;
         }
         let base = candidate.trim_end_matches('_');
+        let camel = base.starts_with(|c: char| c.is_ascii_uppercase());
         (2..)
-            .map(|n| format!("{base}_{n}"))
+            .map(|n| if camel { format!("{base}{n}") } else { format!("{base}_{n}") })
             .find(|c| self.taken.insert(c.clone()))
             .unwrap_or(candidate)
     }
