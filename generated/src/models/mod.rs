@@ -77,16 +77,16 @@ impl RemoteAssistanceState {
     /// The member's numeric value in the metadata; `None` for an unknown member.
     pub fn value(&self) -> Option<i64> {
         match self {
-            Self::Disabled => Some(1i64),
-            Self::Enabled => Some(2i64),
+            Self::Disabled => Some(1),
+            Self::Enabled => Some(2),
             Self::UnknownValue(_) => None,
         }
     }
     /// The known member with that numeric value.
     pub fn from_value(value: i64) -> Option<Self> {
         match value {
-            1i64 => Some(Self::Disabled),
-            2i64 => Some(Self::Enabled),
+            1 => Some(Self::Disabled),
+            2 => Some(Self::Enabled),
             _ => None,
         }
     }
