@@ -415,7 +415,7 @@ fn corpus() -> Option<PathBuf> {
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace().join("../shared/corpus"));
     if dir.is_dir() {
-        Some(dir)
+        Some(std::fs::canonicalize(&dir).unwrap_or(dir))
     } else {
         eprintln!("skipped: no corpus at {} (set ODATA_CORPUS)", dir.display());
         None
