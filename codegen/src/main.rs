@@ -238,6 +238,7 @@ fn generate_crate(args: &GenerateArgs) -> Result<(), Failure> {
         metadata_bytes,
         runtime_path: runtime_path(),
         standalone: true,
+        regenerate_command: "odata-codegen generate".to_string(),
     };
     let files = generate(&model, &options).map_err(|errors| {
         print_diagnostics(&errors);

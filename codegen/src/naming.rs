@@ -33,7 +33,7 @@ fn ascii_only(name: &str) -> String {
         if c.is_ascii_alphanumeric() || c == '_' {
             out.push(c);
         } else {
-            out.push_str(&format!("_u{:04X}_", c as u32));
+            out.push_str(&format!("_u{:04x}_", c as u32));
         }
     }
     out
@@ -107,7 +107,13 @@ impl Scope {
         let base = candidate.trim_end_matches('_');
         let camel = base.starts_with(|c: char| c.is_ascii_uppercase());
         (2..)
-            .map(|n| if camel { format!("{base}{n}") } else { format!("{base}_{n}") })
+            .map(|n| {
+                if camel {
+                    format!("{base}{n}")
+                } else {
+                    format!("{base}_{n}")
+                }
+            })
             .find(|c| self.taken.insert(c.clone()))
             .unwrap_or(candidate)
     }
@@ -155,7 +161,8 @@ mod tests {
         assert_eq!(type_name("4k"), "N4k");
         assert_eq!(field_name("4k"), "n_4k");
         assert_eq!(variant_name("v4_0_3"), "V403");
-        assert_eq!(type_name("Größe"), "GrU00f6U00dfe");
+        assert_eq!(type_name("Größe"), "GrU00f6U00dfE");
+        assert_eq!(field_name("Größe"), "gr_u00f6_u00df_e");
         assert!(syn::parse_str::<syn::Ident>(&field_name("Größe")).is_ok());
         assert!(syn::parse_str::<syn::Ident>(&type_name("日本")).is_ok());
     }

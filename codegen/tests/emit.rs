@@ -8,8 +8,15 @@ use odata_codegen::emit::{GenerateOptions, generate};
 use odata_codegen::model::{NoReferences, load_model};
 use odata_codegen::output::GeneratedFiles;
 
-const FIXTURES: &[&str] =
-    &["inheritance", "open_enum", "flags_enum", "names", "containment", "bound_operations", "primitives"];
+const FIXTURES: &[&str] = &[
+    "inheritance",
+    "open_enum",
+    "flags_enum",
+    "names",
+    "containment",
+    "bound_operations",
+    "primitives",
+];
 
 fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/emit")
@@ -23,7 +30,13 @@ fn generate_fixture(name: &str, runtime_path: &str) -> GeneratedFiles {
     let label = format!("tests/fixtures/emit/{name}.xml");
     let bytes = std::fs::read(fixture_dir().join(format!("{name}.xml"))).expect("fixture");
     let model = load_model(&label, &bytes, &mut NoReferences).unwrap_or_else(|e| {
-        panic!("{name}: {}", e.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+        panic!(
+            "{name}: {}",
+            e.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
     });
     let options = GenerateOptions {
         crate_name: format!("fixture-{}", name.replace('_', "-")),
@@ -70,7 +83,11 @@ snapshot_test!(every_edm_primitive_has_a_rust_type, "primitives");
 #[test]
 fn output_is_byte_identical_across_runs() {
     for name in FIXTURES {
-        assert_eq!(generate_fixture(name, "../runtime"), generate_fixture(name, "../runtime"), "{name}");
+        assert_eq!(
+            generate_fixture(name, "../runtime"),
+            generate_fixture(name, "../runtime"),
+            "{name}"
+        );
     }
 }
 
@@ -79,8 +96,14 @@ fn every_generated_file_starts_with_the_generated_marker() {
     for name in FIXTURES {
         for (path, text) in &generate_fixture(name, "../runtime").files {
             let first = text.lines().next().unwrap_or_default();
-            assert!(first.contains("@generated") && first.contains("DO NOT EDIT"), "{name}/{path}: {first}");
-            assert!(first.contains("cargo xtask codegen"), "{name}/{path}: {first}");
+            assert!(
+                first.contains("@generated") && first.contains("DO NOT EDIT"),
+                "{name}/{path}: {first}"
+            );
+            assert!(
+                first.contains("cargo xtask codegen"),
+                "{name}/{path}: {first}"
+            );
         }
     }
 }
@@ -90,7 +113,10 @@ fn every_generated_file_starts_with_the_generated_marker() {
 #[test]
 fn fixture_crates_compile_without_warnings() {
     let root = workspace_root().join("target/fixture-crates");
-    let runtime = workspace_root().join("runtime").canonicalize().expect("runtime folder");
+    let runtime = workspace_root()
+        .join("runtime")
+        .canonicalize()
+        .expect("runtime folder");
     let _ = std::fs::remove_dir_all(&root);
     let mut members = Vec::new();
     for name in FIXTURES {
@@ -98,22 +124,41 @@ fn fixture_crates_compile_without_warnings() {
         for (path, text) in &generate_fixture(name, &runtime.to_string_lossy()).files {
             let full = dir.join(path);
             std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
-            let text = if path == "Cargo.toml" { text.replace("[workspace]\n", "") } else { text.clone() };
+            let text = if path == "Cargo.toml" {
+                text.replace("[workspace]\n", "")
+            } else {
+                text.clone()
+            };
             std::fs::write(full, text).expect("write");
         }
         members.push(format!("\"{name}\""));
     }
     std::fs::write(
         root.join("Cargo.toml"),
-        format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", ")),
+        format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
     )
     .expect("workspace manifest");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
-        .args(["clippy", "--quiet", "--workspace", "--all-targets", "--no-default-features", "--", "-D", "warnings"])
+        .args([
+            "clippy",
+            "--quiet",
+            "--workspace",
+            "--all-targets",
+            "--no-default-features",
+            "--",
+            "-D",
+            "warnings",
+        ])
         .current_dir(&root)
         .env("CARGO_TARGET_DIR", root.join("target"))
         .status()
         .expect("cargo runs");
-    assert!(status.success(), "generated fixture crates do not pass clippy -D warnings");
+    assert!(
+        status.success(),
+        "generated fixture crates do not pass clippy -D warnings"
+    );
 }

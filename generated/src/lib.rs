@@ -3,7 +3,9 @@
 //!
 //! Models live in [`models`], request builders in [`requests`]; the HTTP runtime is re-exported as [`runtime`].
 #![allow(deprecated)]
+#[rustfmt::skip]
 pub mod models;
+#[rustfmt::skip]
 pub mod requests;
 pub use odata_runtime as runtime;
 pub use requests::GraphServiceClient;

@@ -34,8 +34,11 @@ fn member_enum(e: &EnumType, name: &str, is_member_of_flags: bool) -> TokenStrea
         .map(|m| format_ident!("{}", scope.claim(naming::variant_name(&m.name))))
         .collect();
     let wire: Vec<&str> = e.members.iter().map(|m| m.name.as_str()).collect();
-    let values: Vec<proc_macro2::Literal> =
-        e.members.iter().map(|m| proc_macro2::Literal::i64_unsuffixed(m.value)).collect();
+    let values: Vec<proc_macro2::Literal> = e
+        .members
+        .iter()
+        .map(|m| proc_macro2::Literal::i64_unsuffixed(m.value))
+        .collect();
     // several members may share a value: `from_value` answers with the first
     let mut seen = std::collections::BTreeSet::new();
     let (first_values, first_variants): (Vec<proc_macro2::Literal>, Vec<&proc_macro2::Ident>) = e

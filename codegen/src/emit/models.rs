@@ -171,11 +171,11 @@ fn structure(
     if t.is_abstract {
         facts.push("abstract".into());
     }
-    if t.kind == TypeKind::Entity {
-        if let Some(key) = model.key(&t.name) {
-            let k: Vec<&str> = key.iter().map(|k| k.name.as_str()).collect();
-            facts.push(format!("key `{}`", k.join(", ")));
-        }
+    if t.kind == TypeKind::Entity
+        && let Some(key) = model.key(&t.name)
+    {
+        let k: Vec<&str> = key.iter().map(|k| k.name.as_str()).collect();
+        facts.push(format!("key `{}`", k.join(", ")));
     }
     doc = doc.markdown(format!("{}.", facts.join("; ")));
 
@@ -305,10 +305,10 @@ fn recursive_edges(model: &Model, selection: &Selection) -> BTreeSet<(String, St
             if p.ty.collection {
                 continue;
             }
-            if let TypeRef::Entity(t) | TypeRef::Complex(t) = &p.ty.ty {
-                if let Some(&j) = index.get(t) {
-                    edges[i].push((j, p.name.clone()));
-                }
+            if let TypeRef::Entity(t) | TypeRef::Complex(t) = &p.ty.ty
+                && let Some(&j) = index.get(t)
+            {
+                edges[i].push((j, p.name.clone()));
             }
         }
         for nav in model.all_navigation_properties(n) {

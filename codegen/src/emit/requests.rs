@@ -150,12 +150,7 @@ fn builder_tokens(
     for op in &builder.operations {
         let Some(ty) = ty.clone() else { continue };
         let method = format_ident!("{}", scope.claim(op_method(*op).to_string()));
-        let http = format!(
-            "`{} {}{}`",
-            op.method(),
-            path,
-            if *op == CrudOperation::Create { "" } else { "" }
-        );
+        let http = format!("`{} {path}`", op.method());
         let summary = match op {
             CrudOperation::Get => {
                 format!("Reads the `{simple}`. Optional query options: `$select`, `$expand`.")
