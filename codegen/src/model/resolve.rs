@@ -39,7 +39,10 @@ struct Resolver<'a> {
     /// Namespace -> (document, uri, position of the reference) for references that could not be loaded.
     unavailable: BTreeMap<String, (usize, String, Pos)>,
     kinds: BTreeMap<String, (Kind, Loc)>,
-    operation_names: BTreeMap<String, (OperationKind, Loc)>,
+    /// Qualified names of actions and of functions. Graph gives an action and a function the same
+    /// name (`microsoft.graph.delta`), and an operation the name of a type (`microsoft.graph.image`);
+    /// they live in separate maps of the model, so both are accepted.
+    operation_names: BTreeSet<(String, OperationKind)>,
     /// (document index, position, message)
     errors: Vec<(usize, Pos, String)>,
     warnings: Vec<(usize, Pos, String)>,
@@ -53,7 +56,7 @@ pub(crate) fn resolve(docs: &[LoadedDocument]) -> Result<Model, Vec<Diagnostic>>
         declared_namespaces: BTreeSet::new(),
         unavailable: BTreeMap::new(),
         kinds: BTreeMap::new(),
-        operation_names: BTreeMap::new(),
+        operation_names: BTreeSet::new(),
         errors: Vec::new(),
         warnings: Vec::new(),
         model: Model::default(),
@@ -177,6 +180,8 @@ impl<'a> Resolver<'a> {
                         .iter()
                         .map(|t| (t.name.as_str(), Kind::Container, t.pos)),
                 );
+                // report the later declaration of a duplicate, whatever the kinds
+                items.sort_by_key(|i| i.2);
                 for (name, kind, pos) in items {
                     let q = format!("{ns}.{name}");
                     if let Some((_, first)) = self.kinds.get(&q).copied() {
@@ -190,30 +195,8 @@ impl<'a> Resolver<'a> {
                     }
                 }
                 for op in s.actions.iter().chain(&s.functions) {
-                    let q = format!("{ns}.{}", op.name);
-                    if let Some((_, first)) = self.kinds.get(&q).copied() {
-                        let msg = format!(
-                            "duplicate name `{}` in schema `{ns}`: already declared at {}",
-                            op.name,
-                            self.describe(first)
-                        );
-                        self.error(d, op.pos, msg);
-                        continue;
-                    }
-                    match self.operation_names.get(&q).copied() {
-                        Some((kind, first)) if kind != op.kind => {
-                            let msg = format!(
-                                "duplicate name `{}` in schema `{ns}`: an action and a function cannot share a name (first declared at {})",
-                                op.name,
-                                self.describe(first)
-                            );
-                            self.error(d, op.pos, msg);
-                        }
-                        Some(_) => {}
-                        None => {
-                            self.operation_names.insert(q, (op.kind, loc(d, op.pos)));
-                        }
-                    }
+                    self.operation_names
+                        .insert((format!("{ns}.{}", op.name), op.kind));
                 }
             }
         }
@@ -334,6 +317,21 @@ impl<'a> Resolver<'a> {
                 None
             }
             None => {
+                // Standard vocabularies are not loaded (only their terms are known), so a type of
+                // theirs (`Core.Tag`, used by the other vocabularies) cannot be looked at.
+                if let Some((ns, _)) = q.rsplit_once('.')
+                    && STANDARD_VOCABULARIES.contains(&ns)
+                    && !self.declared_namespaces.contains(ns)
+                {
+                    self.warn(
+                        doc,
+                        pos,
+                        format!(
+                            "type `{name}` of the standard vocabulary `{ns}` is not loaded; it is taken as `Edm.Untyped`"
+                        ),
+                    );
+                    return Some(TypeRef::Primitive(Primitive::Untyped));
+                }
                 let msg = self.unresolved_message(name, &q, "type");
                 self.error(doc, pos, msg);
                 None
@@ -489,6 +487,8 @@ impl<'a> Resolver<'a> {
             let q = self.qualify(d, inner);
             match self.kinds.get(&q) {
                 Some((Kind::Entity, _)) => {}
+                // any entity (the Core vocabulary's `Link/Value`)
+                None if inner == "Edm.EntityType" => {}
                 Some((k, _)) => {
                     let msg = format!(
                         "navigation property `{}` has type `{inner}`, which is a {}, not an entity type",
@@ -701,13 +701,6 @@ impl<'a> Resolver<'a> {
 
     fn operation(&mut self, d: usize, ns: &str, op: &syntax::Operation) {
         let name = format!("{ns}.{}", op.name);
-        if self
-            .operation_names
-            .get(&name)
-            .is_none_or(|(k, _)| *k != op.kind)
-        {
-            return; // clashes with a type or with the other kind of operation; already reported
-        }
         if op.is_bound && op.parameters.is_empty() {
             self.error(
                 d,
@@ -900,7 +893,7 @@ impl<'a> Resolver<'a> {
             }))
         {
             let q = self.qualify(d, target);
-            if self.operation_names.get(&q).is_none_or(|(k, _)| *k != kind) {
+            if !self.operation_names.contains(&(q.clone(), kind)) {
                 let what = if kind == OperationKind::Action {
                     "action"
                 } else {
@@ -1081,12 +1074,14 @@ impl<'a> Resolver<'a> {
     fn path_root_exists(&self, target: &str) -> bool {
         let head = target.split('/').next().unwrap_or(target);
         let head = head.split('(').next().unwrap_or(head);
-        self.kinds.contains_key(head) || self.operation_names.contains_key(head)
+        self.kinds.contains_key(head)
+            || [OperationKind::Action, OperationKind::Function]
+                .into_iter()
+                .any(|k| self.operation_names.contains(&(head.to_string(), k)))
     }
 
     /// Puts annotations on the element the target names; false when it names none.
     fn attach(&mut self, target: &str, list: Annotations) -> bool {
-        let m = &mut self.model;
         let (head, member) = match target.split_once('/') {
             Some((h, rest)) => (h, Some(rest)),
             None => (target, None),
@@ -1096,14 +1091,19 @@ impl<'a> Resolver<'a> {
             Some((n, _)) => (n, Some(head)),
             None => (head, None),
         };
-        if m.actions.contains_key(op_name) || m.functions.contains_key(op_name) {
-            let overloads = m.actions.get_mut(op_name).or(m.functions.get_mut(op_name));
-            let Some(overloads) = overloads else {
-                return false;
-            };
+        // Graph names an operation like a type (`microsoft.graph.image`): without a parameter
+        // list, such a target names the type.
+        let names_type = signature.is_none() && self.kinds.contains_key(op_name);
+        let m = &mut self.model;
+        if !names_type && (m.actions.contains_key(op_name) || m.functions.contains_key(op_name)) {
+            // an action and a function may share a name: look at the overloads of both
+            let overloads = [m.actions.get_mut(op_name), m.functions.get_mut(op_name)]
+                .into_iter()
+                .flatten()
+                .flat_map(|list| list.iter_mut());
             let mut hit = false;
-            for op in overloads.iter_mut() {
-                if signature.is_some_and(|s| strip_ws(s) != strip_ws(&op.signature())) {
+            for op in overloads {
+                if signature.is_some_and(|s| !signature_matches(op, s)) {
                     continue;
                 }
                 match member {
@@ -1190,7 +1190,7 @@ impl<'a> Resolver<'a> {
     fn finish(mut self) -> Result<Model, Vec<Diagnostic>> {
         let to_diag =
             |docs: &[LoadedDocument], list: &mut Vec<(usize, Pos, String)>, error: bool| {
-                list.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+                list.sort_by_key(|a| (a.0, a.1));
                 list.drain(..)
                     .map(|(d, pos, msg)| {
                         if error {
@@ -1207,6 +1207,21 @@ impl<'a> Resolver<'a> {
         self.model.warnings = to_diag(self.docs, &mut self.warnings, false);
         Ok(self.model)
     }
+}
+
+/// Whether a target's `ns.op(T1,T2)` names this overload: by its signature (for actions, the binding
+/// parameter's type only) or, for actions, by every parameter's type, as Graph writes them.
+fn signature_matches(op: &Operation, target: &str) -> bool {
+    let target = strip_ws(target);
+    if target == strip_ws(&op.signature()) {
+        return true;
+    }
+    let all: Vec<String> = op
+        .parameters
+        .iter()
+        .map(|p| super::types::type_use_text(&p.ty))
+        .collect();
+    op.kind == OperationKind::Action && target == format!("{}({})", op.name, all.join(","))
 }
 
 fn strip_ws(s: &str) -> String {

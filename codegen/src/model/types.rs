@@ -227,7 +227,8 @@ pub struct Property {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NavigationProperty {
     pub name: String,
-    /// Qualified name of the target entity type.
+    /// Qualified name of the target entity type (`Edm.EntityType` for any entity, as vocabularies
+    /// write it).
     pub target: String,
     pub collection: bool,
     pub nullable: bool,
@@ -334,7 +335,7 @@ impl Operation {
     }
 }
 
-fn type_use_text(t: &TypeUse) -> String {
+pub(super) fn type_use_text(t: &TypeUse) -> String {
     let inner = match &t.ty {
         TypeRef::Primitive(p) => format!("Edm.{p:?}"),
         other => other.name().cloned().unwrap_or_default(),
