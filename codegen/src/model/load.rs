@@ -61,7 +61,8 @@ pub(crate) struct LoadedDocument {
 
 /// Reads `bytes` (named `name`) and every document it references, then resolves the model.
 ///
-/// Errors come back all at once, in source order; warnings travel in [`Model::warnings`].
+/// Errors come back all at once, in source order, followed by the warnings of the run; on
+/// success warnings travel in [`Model::warnings`].
 pub fn load_model(
     name: &str,
     bytes: &[u8],
@@ -143,9 +144,17 @@ pub fn load_model(
         next += 1;
     }
     if !errors.is_empty() {
+        errors.append(&mut warnings);
         return Err(errors);
     }
-    let mut model = super::resolve::resolve(&docs)?;
+    let mut model = match super::resolve::resolve(&docs) {
+        Ok(model) => model,
+        Err(mut errors) => {
+            // the warnings (an unavailable reference, say) often explain the errors
+            errors.append(&mut warnings);
+            return Err(errors);
+        }
+    };
     warnings.append(&mut model.warnings);
     model.warnings = warnings;
     Ok(model)

@@ -339,6 +339,14 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// Whether the namespace of a qualified name is neither declared by a loaded schema nor
+    /// included by a reference (available or not).
+    fn namespace_unknown(&self, qualified: &str) -> bool {
+        qualified.rsplit_once('.').is_none_or(|(ns, _)| {
+            !self.declared_namespaces.contains(ns) && !self.unavailable.contains_key(ns)
+        })
+    }
+
     fn unresolved_message(&self, written: &str, qualified: &str, what: &str) -> String {
         let Some((ns, simple)) = qualified.rsplit_once('.') else {
             return format!(
@@ -453,7 +461,18 @@ impl<'a> Resolver<'a> {
                 }
                 None => {
                     let msg = self.unresolved_message(b, &q, "base type");
-                    self.error(d, t.pos, msg);
+                    // A base type from a platform namespace nothing declares (`System.Object` in
+                    // documents exported from .NET) says nothing about the model: read the type
+                    // without it.
+                    if self.namespace_unknown(&q) {
+                        self.warn(
+                            d,
+                            t.pos,
+                            format!("{msg}; `{}` is read without a base type", t.name),
+                        );
+                    } else {
+                        self.error(d, t.pos, msg);
+                    }
                     None
                 }
             }
@@ -900,7 +919,11 @@ impl<'a> Resolver<'a> {
                     "function"
                 };
                 let msg = self.unresolved_message(target, &q, what);
-                self.error(d, pos, msg);
+                if self.namespace_unknown(&q) {
+                    self.warn(d, pos, format!("{msg}; the import `{name}` is left out"));
+                } else {
+                    self.error(d, pos, msg);
+                }
                 continue;
             }
             let annotations = self.annotations(d, annotations, None);
@@ -989,11 +1012,20 @@ impl<'a> Resolver<'a> {
             }
             let chain = self.model.ancestry(&name);
             if let Some(a) = chain.iter().skip(1).find(|a| a.key.is_some()) {
-                let msg = format!(
-                    "key redefined: `{}` declares a key, but its ancestor `{}` already has one",
-                    name, a.name
-                );
-                self.error(l.source as usize, l.pos, msg);
+                // Real documents (odata.net's) re-key types below an abstract keyed base; the
+                // nearest key wins there. Below a concrete type it is an error.
+                let (abstract_base, ancestor) = (a.is_abstract, a.name.clone());
+                if abstract_base {
+                    let msg = format!(
+                        "`{name}` redefines the key of its abstract ancestor `{ancestor}`; its own key is used"
+                    );
+                    self.warn(l.source as usize, l.pos, msg);
+                } else {
+                    let msg = format!(
+                        "key redefined: `{name}` declares a key, but its ancestor `{ancestor}` already has one"
+                    );
+                    self.error(l.source as usize, l.pos, msg);
+                }
             }
         }
     }
@@ -1202,7 +1234,9 @@ impl<'a> Resolver<'a> {
                     .collect::<Vec<_>>()
             };
         if !self.errors.is_empty() {
-            return Err(to_diag(self.docs, &mut self.errors, true));
+            let mut all = to_diag(self.docs, &mut self.errors, true);
+            all.extend(to_diag(self.docs, &mut self.warnings, false));
+            return Err(all);
         }
         self.model.warnings = to_diag(self.docs, &mut self.warnings, false);
         Ok(self.model)
