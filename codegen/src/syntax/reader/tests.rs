@@ -1159,32 +1159,75 @@ fn print_sizes() {
     );
 }
 
-#[test]
-fn cursor_matches_a_naive_count() {
-    let text = "ab\nc\u{e9}\u{1F600}d\r\n\n\t\u{540d}\u{524d}xxxxxxxxxxxxxxxxxxxxxxx\nyyyyyyyyyyyyyyyyyyyy\u{e9}\u{e9}\u{e9}zz\n\nlast line";
-    let naive = |off: usize| {
-        let before = &text.as_bytes()[..off];
-        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        let start = before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
-        let col = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
-        p(line as u32, col as u32)
-    };
+fn check_cursor(text: &str, steps: &[usize]) {
+    let bytes = text.as_bytes();
+    // Naive positions of every char boundary, computed in one pass.
+    let mut naive = Vec::with_capacity(text.len() + 1);
+    let (mut line, mut col) = (1u32, 1u32);
+    for (i, c) in text.char_indices() {
+        while naive.len() < i {
+            naive.push(None);
+        }
+        naive.push(Some(p(line, col)));
+        if c == '\n' {
+            line += 1;
+            col = 1;
+        } else {
+            col += 1;
+        }
+    }
+    naive.push(Some(p(line, col)));
     let offsets: Vec<usize> = (0..=text.len())
         .filter(|&o| text.is_char_boundary(o))
         .collect();
-    // Forward in small and large steps, then backwards.
-    for step in [1, 3, 7, 13, 40] {
+    for &step in steps {
         let mut cursor = Cursor::new();
         for &o in offsets.iter().step_by(step) {
-            assert_eq!(cursor.pos_at(text.as_bytes(), o), naive(o), "forward {o}");
+            assert_eq!(
+                Some(cursor.pos_at(bytes, o)),
+                naive[o],
+                "forward {o} step {step}"
+            );
         }
         for &o in offsets.iter().rev().step_by(step) {
-            assert_eq!(cursor.pos_at(text.as_bytes(), o), naive(o), "backward {o}");
+            assert_eq!(
+                Some(cursor.pos_at(bytes, o)),
+                naive[o],
+                "backward {o} step {step}"
+            );
+        }
+        // Jumping to the end, back to the start and forward again.
+        assert_eq!(Some(cursor.pos_at(bytes, text.len())), naive[text.len()]);
+        assert_eq!(Some(cursor.pos_at(bytes, 0)), naive[0]);
+        assert_eq!(Some(cursor.pos_at(bytes, text.len())), naive[text.len()]);
+    }
+}
+
+#[test]
+fn cursor_matches_a_naive_count() {
+    let text = "ab\nc\u{e9}\u{1F600}d\r\n\n\t\u{540d}\u{524d}xxxxxxxxxxxxxxxxxxxxxxx\nyyyyyyyyyyyyyyyyyyyy\u{e9}\u{e9}\u{e9}zz\n\nlast line";
+    check_cursor(text, &[1, 3, 7, 13, 40]);
+    // Several bitmap blocks: long lines, empty lines, multibyte characters on block edges.
+    let mut long = String::new();
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    while long.len() < 5 * BLOCK {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        match seed % 11 {
+            0 => long.push('\n'),
+            1 => long.push('\u{e9}'),
+            2 => long.push('\u{1F600}'),
+            3 => long.push_str(&"x".repeat((seed >> 40) as usize % 300)),
+            4 => long.push_str("\n\n\n"),
+            _ => long.push_str("<Property Name=\"a\"/>"),
         }
     }
+    check_cursor(&long, &[1, 5, 63, 64, 65, 700, BLOCK, BLOCK + 1, 3 * BLOCK]);
+    let ascii: String = (0..3 * BLOCK)
+        .map(|i| if i % 97 == 0 { '\n' } else { 'a' })
+        .collect();
+    check_cursor(&ascii, &[1, 64, BLOCK - 1, BLOCK]);
 }
 
 #[test]
