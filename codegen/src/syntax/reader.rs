@@ -696,11 +696,13 @@ impl<'a> CsdlReader<'a> {
                     if self.wants_text() {
                         let content = t.xml10_content();
                         self.push_text(&content);
-                    } else if self.root == RootState::None && !t.trim_ascii().is_empty() {
-                        self.error(
-                            before + (t.len() - t.trim_ascii_start().len()),
-                            "text before the root element",
-                        );
+                    } else if self.root != RootState::Open && !t.trim_ascii().is_empty() {
+                        let message = if self.root == RootState::None {
+                            "text before the root element"
+                        } else {
+                            "text after the end of the root element"
+                        };
+                        self.error(before + (t.len() - t.trim_ascii_start().len()), message);
                     }
                 }
                 Ok(Event::CData(c)) => {
@@ -915,6 +917,9 @@ impl<'a> CsdlReader<'a> {
                 i += 1;
             }
             let key = &raw[key_start..i];
+            if key.is_empty() {
+                return self.attr_failed(base + i, "expected an attribute name before `=`".into());
+            }
             while i < n && is_ws(b[i]) {
                 i += 1;
             }

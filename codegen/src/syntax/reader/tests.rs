@@ -882,6 +882,31 @@ fn bad_attribute_quoting() {
 }
 
 #[test]
+fn stray_text_and_nameless_attributes() {
+    assert_eq!(
+        errors(b"<Schema Namespace=\"N\"/>\n  trailing text"),
+        [(
+            "2:3".to_string(),
+            "text after the end of the root element".to_string()
+        )]
+    );
+    assert_eq!(
+        errors(b"junk\n<Schema Namespace=\"N\"/>"),
+        [(
+            "1:1".to_string(),
+            "text before the root element".to_string()
+        )]
+    );
+    assert_eq!(
+        errors(b"<Schema Namespace=\"N\" = \"x\"/>"),
+        [(
+            "1:23".to_string(),
+            "expected an attribute name before `=`".to_string()
+        )]
+    );
+}
+
+#[test]
 fn unknown_root_and_after_root() {
     assert_eq!(
         one_error("<?xml version=\"1.0\"?>\n<foo/>"),
