@@ -1165,25 +1165,6 @@ fn graph_v1_counts() {
     assert_eq!(graph.enum_types[0].members[0].value, Some(0));
 }
 
-#[test]
-fn print_sizes() {
-    use std::mem::size_of;
-    println!(
-        "Frame {} Schema {} Structured {} Term {} Container {} Property {} Annotation {} Operation {} RawElement {} Record {} PV {}",
-        size_of::<Frame>(),
-        size_of::<Schema>(),
-        size_of::<StructuredType>(),
-        size_of::<Term>(),
-        size_of::<EntityContainer>(),
-        size_of::<Property>(),
-        size_of::<Annotation>(),
-        size_of::<Operation>(),
-        size_of::<RawElement>(),
-        size_of::<Record>(),
-        size_of::<PropertyValue>(),
-    );
-}
-
 fn check_cursor(text: &str, steps: &[usize]) {
     let bytes = text.as_bytes();
     // Naive positions of every char boundary, computed in one pass.
