@@ -738,7 +738,15 @@ impl<'a> CsdlReader<'a> {
                 Ok(Event::Eof) => return self.eof(),
                 Ok(_) => {}
                 Err(err) => {
-                    let off = to_usize(xml.error_position());
+                    let mut off = to_usize(xml.error_position());
+                    if let XmlError::Syntax(
+                        SyntaxError::UnclosedDoubleQuotedAttributeValue
+                        | SyntaxError::UnclosedSingleQuotedAttributeValue,
+                    ) = err
+                    {
+                        // quick-xml points at the tag; point at the quote left open.
+                        off = unclosed_quote(self.text.as_bytes(), off).unwrap_or(off);
+                    }
                     let message = xml_error_message(&err);
                     return Err(self.fatal(off, message));
                 }
@@ -2152,6 +2160,21 @@ fn trimmed(text: String) -> String {
     } else {
         t.to_string()
     }
+}
+
+/// The opening quote of the attribute value that runs to the end of the input, in the tag that
+/// starts at `tag`.
+fn unclosed_quote(text: &[u8], tag: usize) -> Option<usize> {
+    let mut open: Option<(usize, u8)> = None;
+    for (i, &b) in text.get(tag..)?.iter().enumerate() {
+        match open {
+            Some((_, q)) if b == q => open = None,
+            Some(_) => {}
+            None if b == b'"' || b == b'\'' => open = Some((tag + i, b)),
+            None => {}
+        }
+    }
+    open.map(|(at, _)| at)
 }
 
 fn to_usize(n: u64) -> usize {

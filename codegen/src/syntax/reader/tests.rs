@@ -835,7 +835,7 @@ fn bad_attribute_quoting() {
     assert_eq!(
         one_error("<Schema Namespace=\"N\">\n  <EntityType Name=\"t/>\n</Schema>"),
         (
-            "2:3".to_string(),
+            "2:20".to_string(),
             "unexpected end of file: attribute value is not closed with `\"`".to_string()
         )
     );
