@@ -69,7 +69,7 @@ fn main() {
 
 /// The floor: quick-xml reading every event of the bytes (borrowed, no copy), configured as the
 /// reader configures it, doing nothing else.
-#[divan::bench(sample_count = 30)]
+#[divan::bench(sample_count = 100)]
 fn xml_event_floor(bencher: divan::Bencher) {
     let bytes: &[u8] = &BYTES;
     bencher.bench(|| {
@@ -96,7 +96,7 @@ fn xml_event_floor(bencher: divan::Bencher) {
 }
 
 /// Stage 1: bytes to `syntax::Document`.
-#[divan::bench(sample_count = 20)]
+#[divan::bench(sample_count = 50)]
 fn read(bencher: divan::Bencher) {
     let bytes: &[u8] = &BYTES;
     let options = ReadOptions::default();
@@ -104,14 +104,14 @@ fn read(bencher: divan::Bencher) {
 }
 
 /// Stages 1 and 2: bytes to `model::Model` (no referenced documents).
-#[divan::bench(sample_count = 20)]
+#[divan::bench(sample_count = 40)]
 fn read_resolve(bencher: divan::Bencher) {
     let bytes: &[u8] = &BYTES;
     bencher.bench(|| load_model(FILE, black_box(bytes), &mut NoReferences).expect("loads"));
 }
 
 /// Selection of every builder and type of the resolved model.
-#[divan::bench(sample_count = 10)]
+#[divan::bench(sample_count = 20)]
 fn select_all(bencher: divan::Bencher) {
     let model: &Model = &MODEL;
     let options = SelectOptions {
@@ -124,7 +124,7 @@ fn select_all(bencher: divan::Bencher) {
 }
 
 /// `generate` with `all = true`: select, name, build tokens and format with prettyplease.
-#[divan::bench(sample_count = 3)]
+#[divan::bench(sample_count = 5)]
 fn emit_all(bencher: divan::Bencher) {
     let model: &Model = &MODEL;
     let options = generate_options();
@@ -133,7 +133,7 @@ fn emit_all(bencher: divan::Bencher) {
 
 /// An approximation of the format step alone (private to `emit`, where it runs on tokens):
 /// parsing every generated `.rs` file with syn and printing it again with prettyplease.
-#[divan::bench(sample_count = 3)]
+#[divan::bench(sample_count = 5)]
 fn format_reparse(bencher: divan::Bencher) {
     let sources: Vec<&str> = GENERATED
         .files
