@@ -108,8 +108,8 @@ fn every_generated_file_starts_with_the_generated_marker() {
     }
 }
 
-/// Writes every fixture crate beside each other and runs clippy with `-D warnings` on them, in a
-/// target folder of their own.
+/// Writes every fixture crate beside each other and runs clippy and rustdoc with `-D warnings` on
+/// them, in a target folder of their own.
 #[test]
 fn fixture_crates_compile_without_warnings() {
     let root = workspace_root().join("target/fixture-crates");
@@ -160,5 +160,24 @@ fn fixture_crates_compile_without_warnings() {
     assert!(
         status.success(),
         "generated fixture crates do not pass clippy -D warnings"
+    );
+    // descriptions hold brackets, URLs and markup that rustdoc must read literally
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .args([
+            "doc",
+            "--quiet",
+            "--workspace",
+            "--no-deps",
+            "--no-default-features",
+        ])
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .status()
+        .expect("cargo runs");
+    assert!(
+        status.success(),
+        "generated fixture crates do not document without warnings"
     );
 }
