@@ -82,6 +82,9 @@ struct GenerateArgs {
     /// Generate every type and every path.
     #[arg(long)]
     all: bool,
+    /// With --all: do not split the crate into one Cargo feature per entity set or singleton.
+    #[arg(long)]
+    no_area_features: bool,
     /// Operations overlay (TOML): operations and permissions of paths where the metadata is silent.
     #[arg(long, value_name = "FILE")]
     overlay: Option<PathBuf>,
@@ -239,6 +242,7 @@ fn generate_crate(args: &GenerateArgs) -> Result<(), Failure> {
         runtime_path: runtime_path(),
         standalone: true,
         regenerate_command: "odata-codegen generate".to_string(),
+        area_features: args.all && !args.no_area_features,
     };
     let files = generate(&model, &options).map_err(|errors| {
         print_diagnostics(&errors);

@@ -77,6 +77,16 @@ pub fn variant_name(name: &str) -> String {
     type_name(name)
 }
 
+/// Cargo feature names: kebab-case ASCII (`deviceManagement` -> `device-management`).
+pub fn feature_name(name: &str) -> String {
+    let kebab = heck::ToKebabCase::to_kebab_case(ascii_only(name).as_str());
+    if kebab.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        kebab
+    } else {
+        format!("area-{kebab}")
+    }
+}
+
 /// `SCREAMING_CASE` constant names.
 pub fn const_name(name: &str) -> String {
     let s = field_name(name).trim_end_matches('_').to_ascii_uppercase();

@@ -69,6 +69,12 @@ pub struct Selection {
     pub builders: BTreeMap<BuilderKey, Builder>,
     /// Qualified names of the entity, complex, enum and type-definition types to emit.
     pub types: BTreeSet<String>,
+    /// With area features: container child -> its Cargo feature.
+    pub areas: BTreeMap<String, String>,
+    /// With area features: the features that compile each builder (any of them).
+    pub builder_areas: BTreeMap<BuilderKey, BTreeSet<String>>,
+    /// With area features: the features that compile each type (any of them).
+    pub type_areas: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// A compiled include path.
@@ -142,6 +148,8 @@ pub struct SelectOptions<'a> {
     pub include_types: &'a [String],
     pub all: bool,
     pub overlay: Option<&'a Overlay>,
+    /// Split the output into one Cargo feature per area (entity set or singleton).
+    pub area_features: bool,
 }
 
 /// A node of the walk: a builder reached by a path, with the pattern states after that path.
@@ -330,6 +338,9 @@ pub fn select(model: &Model, options: &SelectOptions<'_>) -> Selection {
         }
     }
     add_types(model, options, &mut sel);
+    if options.area_features {
+        assign_areas(model, &mut sel);
+    }
     sel
 }
 
@@ -426,33 +437,43 @@ fn add_types(model: &Model, options: &SelectOptions<'_>, sel: &mut Selection) {
         roots.extend(found);
     }
     for (key, b) in &sel.builders {
-        let uses_type = b
-            .operations
-            .iter()
-            .any(|op| !matches!(op, CrudOperation::Delete));
-        if uses_type {
-            roots.push(key.entity_type.clone());
-        }
-        for name in &b.bound_operations {
-            let overloads = model
-                .actions
-                .get(name)
-                .into_iter()
-                .chain(model.functions.get(name))
-                .flatten();
-            for op in overloads {
-                for p in op.call_parameters() {
-                    push_type(&p.ty, &mut roots);
-                }
-                if let Some(r) = &op.return_type {
-                    push_type(&r.ty, &mut roots);
-                }
+        builder_types(model, key, b, &mut roots);
+    }
+    sel.types = type_closure(model, roots);
+}
+
+/// The types a builder's operations take or return.
+fn builder_types(model: &Model, key: &BuilderKey, b: &Builder, out: &mut Vec<String>) {
+    if b.operations
+        .iter()
+        .any(|op| !matches!(op, CrudOperation::Delete))
+    {
+        out.push(key.entity_type.clone());
+    }
+    for name in &b.bound_operations {
+        let overloads = model
+            .actions
+            .get(name)
+            .into_iter()
+            .chain(model.functions.get(name))
+            .flatten();
+        for op in overloads {
+            for p in op.call_parameters() {
+                push_type(&p.ty, out);
+            }
+            if let Some(r) = &op.return_type {
+                push_type(&r.ty, out);
             }
         }
     }
+}
+
+/// The types and everything their values hold: base types and structural property types.
+fn type_closure(model: &Model, roots: Vec<String>) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
     let mut work = roots;
     while let Some(name) = work.pop() {
-        if !sel.types.insert(name.clone()) {
+        if !out.insert(name.clone()) {
             continue;
         }
         if let Some(t) = model.structured_type(&name) {
@@ -464,6 +485,66 @@ fn add_types(model: &Model, options: &SelectOptions<'_>, sel: &mut Selection) {
             }
         }
     }
+    out
+}
+
+/// The feature of types that no area reaches.
+pub const EXTRA_TYPES_FEATURE: &str = "extra-types";
+
+/// Splits the selection into Cargo features, one per entity set or singleton (an area): an area
+/// holds the builders its containment tree reaches and the types they use. Navigation into
+/// another area's entities (a non-containment navigation property to an entity set's type)
+/// stays outside, so each area compiles alone; items shared by areas compile with any of them.
+fn assign_areas(model: &Model, sel: &mut Selection) {
+    let mut scope =
+        crate::naming::Scope::with_reserved(&["default", "full", "reqwest", EXTRA_TYPES_FEATURE]);
+    let owned: BTreeSet<&String> = sel.roots.values().map(|r| &r.builder.entity_type).collect();
+    let mut builder_areas: BTreeMap<BuilderKey, BTreeSet<String>> = BTreeMap::new();
+    for (root, entry) in &sel.roots {
+        let feature = scope.claim(crate::naming::feature_name(root));
+        sel.areas.insert(root.clone(), feature.clone());
+        let mut work = vec![entry.builder.clone()];
+        while let Some(k) = work.pop() {
+            if !builder_areas
+                .entry(k.clone())
+                .or_default()
+                .insert(feature.clone())
+            {
+                continue;
+            }
+            let Some(b) = sel.builders.get(&k) else {
+                continue;
+            };
+            for (step, child) in &b.steps {
+                let foreign = matches!(step, Step::Navigation(_))
+                    && child.context == Context::Root
+                    && owned.contains(&child.entity_type);
+                if !foreign {
+                    work.push(child.clone());
+                }
+            }
+        }
+    }
+    let mut type_areas: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (key, areas) in &builder_areas {
+        let mut used = Vec::new();
+        if let Some(b) = sel.builders.get(key) {
+            builder_types(model, key, b, &mut used);
+        }
+        for t in type_closure(model, used) {
+            type_areas
+                .entry(t)
+                .or_default()
+                .extend(areas.iter().cloned());
+        }
+    }
+    for t in &sel.types {
+        if !type_areas.contains_key(t) {
+            type_areas.insert(t.clone(), [EXTRA_TYPES_FEATURE.to_string()].into());
+        }
+    }
+    sel.builder_areas = builder_areas;
+    sel.type_areas = type_areas;
 }
 
 fn push_type(t: &TypeUse, out: &mut Vec<String>) {

@@ -27,6 +27,10 @@ fn workspace_root() -> PathBuf {
 }
 
 fn generate_fixture(name: &str, runtime_path: &str) -> GeneratedFiles {
+    generate_with(name, runtime_path, false)
+}
+
+fn generate_with(name: &str, runtime_path: &str, area_features: bool) -> GeneratedFiles {
     let label = format!("tests/fixtures/emit/{name}.xml");
     let bytes = std::fs::read(fixture_dir().join(format!("{name}.xml"))).expect("fixture");
     let model = load_model(&label, &bytes, &mut NoReferences).unwrap_or_else(|e| {
@@ -46,6 +50,7 @@ fn generate_fixture(name: &str, runtime_path: &str) -> GeneratedFiles {
         metadata_bytes: bytes,
         runtime_path: runtime_path.into(),
         standalone: true,
+        area_features,
         ..Default::default()
     };
     generate(&model, &options).unwrap_or_else(|e| panic!("{name}: {e:?}"))
@@ -79,6 +84,18 @@ snapshot_test!(keywords_and_colliding_names_are_mapped, "names");
 snapshot_test!(containment_gives_one_builder_per_context, "containment");
 snapshot_test!(bound_actions_and_functions, "bound_operations");
 snapshot_test!(every_edm_primitive_has_a_rust_type, "primitives");
+
+#[test]
+fn area_features_gate_builders_and_types() {
+    let files = generate_with("containment", "../runtime", true);
+    let manifest = &files.files["Cargo.toml"];
+    assert!(manifest.contains("[features]"), "{manifest}");
+    assert!(
+        manifest.contains("full = [\"me\", \"users\"]"),
+        "{manifest}"
+    );
+    insta::assert_snapshot!("containment_areas", concatenated(&files));
+}
 
 #[test]
 fn output_is_byte_identical_across_runs() {
@@ -119,13 +136,23 @@ fn fixture_crates_compile_without_warnings() {
         .expect("runtime folder");
     let _ = std::fs::remove_dir_all(&root);
     let mut members = Vec::new();
-    for name in FIXTURES {
-        let dir = root.join(name);
-        for (path, text) in &generate_fixture(name, &runtime.to_string_lossy()).files {
+    let crates = FIXTURES.iter().map(|n| {
+        (
+            n.to_string(),
+            generate_fixture(n, &runtime.to_string_lossy()),
+        )
+    });
+    let areas = generate_with("containment", &runtime.to_string_lossy(), true);
+    for (name, files) in crates.chain([("containment_areas".to_string(), areas)]) {
+        let dir = root.join(&name);
+        for (path, text) in &files.files {
             let full = dir.join(path);
             std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
             let text = if path == "Cargo.toml" {
-                text.replace("[workspace]\n", "")
+                text.replace("[workspace]\n", "").replace(
+                    "name = \"fixture-containment\"",
+                    &format!("name = \"fixture-{}\"", name.replace('_', "-")),
+                )
             } else {
                 text.clone()
             };
@@ -180,4 +207,29 @@ fn fixture_crates_compile_without_warnings() {
         status.success(),
         "generated fixture crates do not document without warnings"
     );
+    // each area feature compiles alone, and so does the crate without any
+    for features in ["", "me", "users", "full"] {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args([
+                "clippy",
+                "--quiet",
+                "-p",
+                "fixture-containment-areas",
+                "--no-default-features",
+                "--features",
+                features,
+                "--",
+                "-D",
+                "warnings",
+            ])
+            .current_dir(&root)
+            .env("CARGO_TARGET_DIR", root.join("target"))
+            .status()
+            .expect("cargo runs");
+        assert!(
+            status.success(),
+            "the areas fixture does not pass clippy with features `{features}`"
+        );
+    }
 }

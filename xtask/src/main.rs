@@ -173,6 +173,7 @@ fn generate_files(root: &Path) -> Result<(GeneratedFiles, Vec<Diagnostic>), Stri
         runtime_path: "../runtime".to_string(),
         standalone: false,
         regenerate_command: "cargo xtask codegen".to_string(),
+        area_features: false,
     };
     let files = generate(&model, &options).map_err(|errors| diagnostics(&errors))?;
     Ok((files, model.warnings))

@@ -75,6 +75,28 @@ fn member_enum(e: &EnumType, name: &str, is_member_of_flags: bool) -> TokenStrea
         e.name
     ));
     let doc = doc.tokens();
+    // an enum without members (Graph has some) must not produce single-arm matches
+    let (from_value_body, from_str_body) = if e.members.is_empty() {
+        (
+            quote! { let _ = value; None },
+            quote! { Self::UnknownValue(s.to_string()) },
+        )
+    } else {
+        (
+            quote! {
+                match value {
+                    #( #first_values => Some(Self::#first_variants), )*
+                    _ => None,
+                }
+            },
+            quote! {
+                match s {
+                    #( #wire => Self::#variants, )*
+                    other => Self::UnknownValue(other.to_string()),
+                }
+            },
+        )
+    };
     let has_sentinel = e.members.iter().any(|m| m.name == SENTINEL);
     let sentinel_check = if has_sentinel {
         let v = &variants[e
@@ -118,10 +140,7 @@ fn member_enum(e: &EnumType, name: &str, is_member_of_flags: bool) -> TokenStrea
 
             /// The known member with that numeric value.
             pub fn from_value(value: i64) -> Option<Self> {
-                match value {
-                    #( #first_values => Some(Self::#first_variants), )*
-                    _ => None,
-                }
+                #from_value_body
             }
 
             /// Whether the member is not one this crate can act on: unknown, or the
@@ -133,10 +152,7 @@ fn member_enum(e: &EnumType, name: &str, is_member_of_flags: bool) -> TokenStrea
 
         impl From<&str> for #ident {
             fn from(s: &str) -> Self {
-                match s {
-                    #( #wire => Self::#variants, )*
-                    other => Self::UnknownValue(other.to_string()),
-                }
+                #from_str_body
             }
         }
 

@@ -2,6 +2,7 @@
 
 mod docs;
 mod enums;
+mod features;
 mod manifest;
 mod models;
 mod names;
@@ -45,6 +46,9 @@ pub struct GenerateOptions {
     pub standalone: bool,
     /// The command the `@generated` header tells readers to run; `cargo xtask codegen` when empty.
     pub regenerate_command: String,
+    /// One Cargo feature per entity set or singleton (see [`crate::select`]); off, everything
+    /// compiles unconditionally.
+    pub area_features: bool,
 }
 
 impl GenerateOptions {
@@ -75,6 +79,7 @@ pub fn generate(
             include_types: &options.include_types,
             all: options.all,
             overlay: Some(&options.overlay),
+            area_features: options.area_features,
         },
     );
     let names = Names::assign(model, &selection);
@@ -96,7 +101,7 @@ pub fn generate(
 
     put(
         "src/lib.rs".into(),
-        lib_rs(model, &names, options),
+        lib_rs(model, &selection, &names, options),
         &mut files,
     );
     for (module, tokens) in models::emit(model, &selection, &names) {
@@ -109,7 +114,11 @@ pub fn generate(
     );
     files.files.insert(
         "Cargo.toml".into(),
-        format!("{}{}", options.header("#"), manifest::cargo_toml(options)),
+        format!(
+            "{}{}",
+            options.header("#"),
+            manifest::cargo_toml(options, &selection)
+        ),
     );
     if !errors.is_empty() {
         return Err(errors);
@@ -129,7 +138,12 @@ fn format_file(tokens: TokenStream) -> Result<String, syn::Error> {
     Ok(prettyplease::unparse(&file))
 }
 
-fn lib_rs(model: &Model, names: &Names, options: &GenerateOptions) -> TokenStream {
+fn lib_rs(
+    model: &Model,
+    selection: &crate::select::Selection,
+    names: &Names,
+    options: &GenerateOptions,
+) -> TokenStream {
     let container = model.container();
     let service = container.map_or("the service".to_string(), |c| format!("`{}`", c.name));
     let intro = format!(
@@ -142,10 +156,35 @@ fn lib_rs(model: &Model, names: &Names, options: &GenerateOptions) -> TokenStrea
         quote! { pub use requests::#ident; }
     });
     let version = &options.api_version;
+    let mut feature_docs: Vec<String> = Vec::new();
+    if !selection.areas.is_empty() {
+        feature_docs.push(String::new());
+        feature_docs.push(
+            " # Features\n\n One Cargo feature per area of the API (an entity set or singleton and what its \
+             containment tree reaches); `full` enables all of them. Navigation into another area compiles \
+             when both areas are enabled.\n"
+                .to_string(),
+        );
+        feature_docs.push(" | feature | root |\n |---|---|".to_string());
+        for (root, feature) in &selection.areas {
+            feature_docs.push(format!(" | `{feature}` | `/{root}` |"));
+        }
+        if selection
+            .type_areas
+            .values()
+            .any(|a| a.contains(crate::select::EXTRA_TYPES_FEATURE))
+        {
+            feature_docs.push(format!(
+                " | `{}` | types that no area uses |",
+                crate::select::EXTRA_TYPES_FEATURE
+            ));
+        }
+    }
     quote! {
         #![doc = #intro]
         #![doc = ""]
         #![doc = " Models live in [`models`], request builders in [`requests`]; the HTTP runtime is re-exported as [`runtime`]."]
+        #( #![doc = #feature_docs] )*
         #![allow(deprecated)]
 
         // prettyplease formats generated files; rustfmt must not reformat them differently

@@ -7,6 +7,7 @@ use quote::{format_ident, quote};
 
 use super::docs::Doc;
 use super::enums;
+use super::features;
 use super::names::Names;
 use crate::model::{Annotations, Model, Primitive, StructuredType, TypeKind, TypeRef, TypeUse};
 use crate::naming::{self, Scope};
@@ -24,6 +25,7 @@ pub fn emit(model: &Model, selection: &Selection, names: &Names) -> Vec<(String,
         let Some(name) = names.types.get(qname) else {
             continue;
         };
+        let gate = features::type_gate(selection, qname);
         let tokens = if let Some(t) = model.structured_type(qname) {
             structure(model, selection, names, t, &boxed)
         } else if let Some(e) = model.enum_types.get(qname) {
@@ -40,7 +42,10 @@ pub fn emit(model: &Model, selection: &Selection, names: &Names) -> Vec<(String,
         } else {
             continue;
         };
-        items.entry(name.module.clone()).or_default().push(tokens);
+        items
+            .entry(name.module.clone())
+            .or_default()
+            .push(features::gate_items(tokens, &gate));
     }
     let submodules: BTreeSet<&String> = names.modules.values().filter_map(|m| m.first()).collect();
     let namespace_of: BTreeMap<&Vec<String>, &String> =
@@ -229,14 +234,12 @@ fn structure(
             &format!("The `{}` navigation property.", n.name),
         )
         .markdown("Navigation property: present when the request expands it (`$expand`).");
-        fields.push(field_tokens(
-            &field,
-            &n.name,
-            &ndoc,
-            value,
-            n.collection,
-            false,
-        ));
+        let gate = features::crossing_gate(
+            selection.type_areas.get(&t.name),
+            selection.type_areas.get(&n.target),
+        );
+        let field = field_tokens(&field, &n.name, &ndoc, value, n.collection, false);
+        fields.push(quote! { #gate #field });
     }
     let doc = doc.tokens();
     let type_doc = format!(

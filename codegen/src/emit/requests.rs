@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::Doc;
+use super::features;
 use super::models::{item_doc, use_type};
 use super::names::Names;
 use crate::config::{CrudOperation, Permissions};
@@ -24,6 +25,7 @@ pub fn emit(model: &Model, selection: &Selection, names: &Names) -> TokenStream 
     for (key, builder) in &selection.builders {
         items.push(builder_tokens(
             model,
+            selection,
             names,
             key,
             builder,
@@ -60,8 +62,10 @@ fn client_tokens(model: &Model, selection: &Selection, names: &Names, client: &s
         }
         .markdown(format!("Path: `{path}`."))
         .tokens();
+        let gate = features::builder_gate(selection, &entry.builder);
         methods.push(quote! {
             #doc
+            #gate
             pub fn #method(&self) -> #builder {
                 #builder::new(self.client.clone(), #path)
             }
@@ -130,6 +134,7 @@ fn permissions_doc(p: &Permissions) -> String {
 
 fn builder_tokens(
     model: &Model,
+    selection: &Selection,
     names: &Names,
     key: &BuilderKey,
     builder: &Builder,
@@ -205,8 +210,10 @@ fn builder_tokens(
         });
     }
 
+    let own_areas = selection.builder_areas.get(key);
     for (step, child) in &builder.steps {
         let child_ident = format_ident!("{}", names.builders[child]);
+        let gate = features::crossing_gate(own_areas, selection.builder_areas.get(child));
         match step {
             Step::Key => {
                 let method = format_ident!("{}", scope.claim("by_id".to_string()));
@@ -218,6 +225,7 @@ fn builder_tokens(
                     .tokens();
                 methods.push(quote! {
                     #doc
+                    #gate
                     pub fn #method(&self, id: &str) -> #child_ident {
                         #child_ident::new(self.client.clone(), format!("{}/{}", self.path, odata_runtime::path_segment(id)))
                     }
@@ -240,6 +248,7 @@ fn builder_tokens(
                 let segment = format!("/{nav}");
                 methods.push(quote! {
                     #doc
+                    #gate
                     pub fn #method(&self) -> #child_ident {
                         #child_ident::new(self.client.clone(), format!("{}{}", self.path, #segment))
                     }
@@ -283,7 +292,7 @@ fn builder_tokens(
         doc = doc.markdown(format!("Reached at {}.", shown.join(", ")));
     }
     let doc = doc.tokens();
-    quote! {
+    let tokens = quote! {
         #doc
         #[derive(Debug, Clone)]
         pub struct #ident {
@@ -306,7 +315,8 @@ fn builder_tokens(
         }
 
         #( #extra_items )*
-    }
+    };
+    features::gate_items(tokens, &features::builder_gate(selection, key))
 }
 
 fn op_method(op: CrudOperation) -> &'static str {
