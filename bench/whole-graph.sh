@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Whole-Graph figures for BENCHMARKS.md (not run by CI): for each Graph document, generate the whole
+# crate (`generate --all`, one feature per area), count files and lines, then time `cargo check`
+# from clean for one area feature alone and for all of them (`full`), and the target folder sizes.
+#
+# usage: bench/whole-graph.sh [DOCUMENT...]   (default: the three Graph documents of the corpus)
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+corpus="${ODATA_CORPUS:-$root/../shared/corpus}"
+work="${WHOLE_GRAPH_DIR:-$root/target/whole-graph}"
+area="${AREA:-device-management}"
+docs=("$@")
+if [ ${#docs[@]} -eq 0 ]; then
+    docs=("$corpus/graph/v1.0-Prod.csdl" "$corpus/graph/beta-USNat.csdl" "$corpus/graph/beta-Mooncake-2022-07-27.csdl")
+fi
+
+cargo build --release --quiet -p odata-codegen --manifest-path "$root/Cargo.toml"
+bin="$root/target/release/odata-codegen"
+mkdir -p "$work"
+
+seconds() { # runs "$@", prints elapsed wall seconds
+    local start end
+    start=$(date +%s.%N)
+    "$@" >/dev/null 2>&1 || { echo "FAILED"; return 0; }
+    end=$(date +%s.%N)
+    echo "$end - $start" | bc
+}
+
+printf '| document | generation (s) | files | lines | MB of Rust | check `%s` alone (s) | target (MB) | check `full` (s) | target (MB) |\n' "$area"
+printf '|---|---|---|---|---|---|---|---|---|\n'
+for doc in "${docs[@]}"; do
+    name="$(basename "$doc" .csdl)"
+    out="$work/$name"
+    rm -rf "$out"
+    gen=$(seconds "$bin" generate --all --metadata "$doc" --out "$out" --crate-name "graph-$(echo "$name" | tr 'A-Z.' 'a-z-')")
+    files=$(find "$out" -name '*.rs' | wc -l)
+    lines=$(find "$out" -name '*.rs' -exec cat {} + | wc -l)
+    bytes=$(find "$out" -name '*.rs' -exec cat {} + | wc -c)
+    # dependencies first, so that the figures below are the generated crate's own
+    rm -rf "$work/target-deps"
+    CARGO_TARGET_DIR="$work/target-deps" cargo check --quiet --no-default-features --manifest-path "$out/Cargo.toml" >/dev/null 2>&1 || true
+    one_dir="$work/target-$name-area"; full_dir="$work/target-$name-full"
+    rm -rf "$one_dir" "$full_dir"
+    cp -r "$work/target-deps" "$one_dir"; cp -r "$work/target-deps" "$full_dir"
+    one=$(CARGO_TARGET_DIR="$one_dir" seconds cargo check --quiet --no-default-features --features "$area" --manifest-path "$out/Cargo.toml")
+    full=$(CARGO_TARGET_DIR="$full_dir" seconds cargo check --quiet --no-default-features --features full --manifest-path "$out/Cargo.toml")
+    one_mb=$(du -sm "$one_dir" | cut -f1); full_mb=$(du -sm "$full_dir" | cut -f1)
+    printf '| %s | %s | %s | %s | %.1f | %s | %s | %s | %s |\n' "$name" "$gen" "$files" "$lines" "$(echo "$bytes / 1048576" | bc -l)" "$one" "$one_mb" "$full" "$full_mb"
+done
+echo
+echo "dependencies alone (odata-runtime without reqwest, serde, serde_json): checked once per document before timing"
