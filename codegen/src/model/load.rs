@@ -147,7 +147,7 @@ pub fn load_model(
         errors.append(&mut warnings);
         return Err(errors);
     }
-    let mut model = match super::resolve::resolve(&docs) {
+    let mut model = match super::resolve::resolve(docs) {
         Ok(model) => model,
         Err(mut errors) => {
             // the warnings (an unavailable reference, say) often explain the errors

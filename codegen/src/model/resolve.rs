@@ -1,6 +1,8 @@
 //! From syntax trees to the resolved model: names, types, inheritance, containment, annotations.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::load::{LoadedDocument, STANDARD_VOCABULARIES};
 use super::*;
@@ -30,43 +32,142 @@ impl Kind {
     }
 }
 
-struct Resolver<'a> {
-    docs: &'a [LoadedDocument],
-    /// Per document: alias -> namespace.
-    aliases: Vec<BTreeMap<String, String>>,
+/// FxHash: a fast, deterministic hasher for the resolver's lookup-only tables (their order never
+/// reaches the model, whose maps are all `BTreeMap`s).
+#[derive(Debug, Default, Clone, Copy)]
+struct FxHasher {
+    hash: u64,
+}
+
+const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().unwrap_or_default()));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut buf = [0u8; 8];
+            buf[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(buf));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+type FxBuild = BuildHasherDefault<FxHasher>;
+type FxMap<K, V> = HashMap<K, V, FxBuild>;
+type FxSet<K> = HashSet<K, FxBuild>;
+
+struct Resolver {
+    /// The names of the documents, by index.
+    names: Vec<String>,
+    /// Per document: (alias, namespace); documents have very few aliases.
+    aliases: Vec<Vec<(String, String)>>,
     /// Namespaces declared by a loaded schema.
-    declared_namespaces: BTreeSet<String>,
+    declared_namespaces: FxSet<String>,
     /// Namespace -> (document, uri, position of the reference) for references that could not be loaded.
     unavailable: BTreeMap<String, (usize, String, Pos)>,
-    kinds: BTreeMap<String, (Kind, Loc)>,
+    kinds: FxMap<String, (Kind, Loc)>,
     /// Qualified names of actions and of functions. Graph gives an action and a function the same
     /// name (`microsoft.graph.delta`), and an operation the name of a type (`microsoft.graph.image`);
     /// they live in separate maps of the model, so both are accepted.
-    operation_names: BTreeSet<(String, OperationKind)>,
+    actions: FxSet<String>,
+    functions: FxSet<String>,
     /// (document index, position, message)
     errors: Vec<(usize, Pos, String)>,
     warnings: Vec<(usize, Pos, String)>,
     model: Model,
 }
 
-pub(crate) fn resolve(docs: &[LoadedDocument]) -> Result<Model, Vec<Diagnostic>> {
+/// Resolves the documents into a model. The syntax trees are consumed: their strings and
+/// annotation values move into the model instead of being copied.
+pub(crate) fn resolve(docs: Vec<LoadedDocument>) -> Result<Model, Vec<Diagnostic>> {
     let mut r = Resolver {
-        docs,
+        names: Vec::with_capacity(docs.len()),
         aliases: Vec::new(),
-        declared_namespaces: BTreeSet::new(),
+        declared_namespaces: FxSet::default(),
         unavailable: BTreeMap::new(),
-        kinds: BTreeMap::new(),
-        operation_names: BTreeSet::new(),
+        kinds: FxMap::default(),
+        actions: FxSet::default(),
+        functions: FxSet::default(),
         errors: Vec::new(),
         warnings: Vec::new(),
         model: Model::default(),
     };
-    r.collect_sources();
-    r.declare();
-    r.build();
+    r.collect_sources(&docs);
+    r.declare(&docs);
+    let blocks = r.build(docs);
     r.check_inheritance();
-    r.apply_external_annotations();
+    r.apply_external_annotations(blocks);
     r.finish()
+}
+
+/// `Annotations` blocks with an external target, kept for the end of the build: (document, block).
+type Blocks = Vec<(usize, syntax::AnnotationBlock)>;
+
+/// `ns.name` in one allocation.
+fn join(ns: &str, name: &str) -> String {
+    let mut q = String::with_capacity(ns.len() + 1 + name.len());
+    q.push_str(ns);
+    q.push('.');
+    q.push_str(name);
+    q
+}
+
+/// For each name that repeats an earlier one: its index and the position of the latest earlier
+/// occurrence, in index order.
+fn earlier_duplicates<'n>(
+    names: impl ExactSizeIterator<Item = (&'n str, Pos)>,
+) -> Vec<(usize, Pos)> {
+    let mut out = Vec::new();
+    if names.len() <= 32 {
+        let all: Vec<(&str, Pos)> = names.collect();
+        for (i, (name, _)) in all.iter().enumerate() {
+            if let Some((_, first)) = all[..i].iter().rev().find(|(n, _)| n == name) {
+                out.push((i, *first));
+            }
+        }
+    } else {
+        let mut seen: FxMap<&str, Pos> = FxMap::default();
+        for (i, (name, pos)) in names.enumerate() {
+            if let Some(first) = seen.insert(name, pos) {
+                out.push((i, first));
+            }
+        }
+    }
+    out
+}
+
+/// `Collection(inner)` -> (true, inner), else (false, text); both trimmed.
+fn split_collection(text: &str) -> (bool, &str) {
+    let text = text.trim();
+    match text
+        .strip_prefix("Collection(")
+        .and_then(|t| t.strip_suffix(')'))
+    {
+        Some(inner) => (true, inner.trim()),
+        None => (false, text),
+    }
 }
 
 fn loc(doc: usize, pos: Pos) -> Loc {
@@ -98,7 +199,7 @@ fn counts(doc: &syntax::Document) -> Counts {
     c
 }
 
-impl<'a> Resolver<'a> {
+impl Resolver {
     fn error(&mut self, doc: usize, pos: Pos, message: String) {
         self.errors.push((doc, pos, message));
     }
@@ -107,23 +208,30 @@ impl<'a> Resolver<'a> {
         self.warnings.push((doc, pos, message));
     }
 
-    fn collect_sources(&mut self) {
-        for (i, d) in self.docs.iter().enumerate() {
+    fn collect_sources(&mut self, docs: &[LoadedDocument]) {
+        for (i, d) in docs.iter().enumerate() {
+            self.names.push(d.name.clone());
             self.model.sources.push(Source {
                 name: d.name.clone(),
                 counts: counts(&d.doc),
             });
-            let mut aliases = BTreeMap::new();
+            // alias -> namespace; a later declaration of an alias replaces an earlier one
+            let mut aliases: Vec<(String, String)> = Vec::new();
+            let mut add = |alias: &str, ns: &str| match aliases.iter_mut().find(|(a, _)| a == alias)
+            {
+                Some(entry) => entry.1 = ns.to_string(),
+                None => aliases.push((alias.to_string(), ns.to_string())),
+            };
             for s in &d.doc.schemas {
                 self.declared_namespaces.insert(s.namespace.clone());
                 if let Some(a) = &s.alias {
-                    aliases.insert(a.clone(), s.namespace.clone());
+                    add(a, &s.namespace);
                 }
             }
             for r in &d.doc.references {
                 for inc in &r.includes {
                     if let Some(a) = &inc.alias {
-                        aliases.insert(a.clone(), inc.namespace.clone());
+                        add(a, &inc.namespace);
                     }
                 }
             }
@@ -136,20 +244,37 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// Expands an alias-qualified name (`graph.entity`) to its namespace-qualified form.
-    fn qualify(&self, doc: usize, name: &str) -> String {
+    /// The namespace an alias stands for in document `doc`.
+    fn alias(&self, doc: usize, prefix: &str) -> Option<&str> {
+        self.aliases[doc]
+            .iter()
+            .find(|(a, _)| a == prefix)
+            .map(|(_, ns)| ns.as_str())
+    }
+
+    /// Expands an alias-qualified name (`graph.entity`) to its namespace-qualified form; borrows
+    /// when no alias applies.
+    fn qualify<'n>(&self, doc: usize, name: &'n str) -> Cow<'n, str> {
         let name = name.trim();
         match name.rsplit_once('.') {
-            Some((prefix, simple)) => match self.aliases[doc].get(prefix) {
-                Some(ns) => format!("{ns}.{simple}"),
-                None => name.to_string(),
+            Some((prefix, simple)) => match self.alias(doc, prefix) {
+                Some(ns) => Cow::Owned(join(ns, simple)),
+                None => Cow::Borrowed(name),
             },
-            None => name.to_string(),
+            None => Cow::Borrowed(name),
         }
     }
 
-    fn declare(&mut self) {
-        let docs = self.docs;
+    /// [`Self::qualify`] of an owned name: reuses its allocation when nothing changes.
+    fn qualify_owned(&self, doc: usize, name: String) -> String {
+        match self.qualify(doc, &name) {
+            Cow::Owned(q) => q,
+            Cow::Borrowed(b) if b.len() == name.len() => name,
+            Cow::Borrowed(b) => b.to_string(),
+        }
+    }
+
+    fn declare(&mut self, docs: &[LoadedDocument]) {
         for (d, ld) in docs.iter().enumerate() {
             for s in &ld.doc.schemas {
                 let ns = &s.namespace;
@@ -182,8 +307,9 @@ impl<'a> Resolver<'a> {
                 );
                 // report the later declaration of a duplicate, whatever the kinds
                 items.sort_by_key(|i| i.2);
+                self.kinds.reserve(items.len());
                 for (name, kind, pos) in items {
-                    let q = format!("{ns}.{name}");
+                    let q = join(ns, name);
                     if let Some((_, first)) = self.kinds.get(&q).copied() {
                         let msg = format!(
                             "duplicate name `{name}` in schema `{ns}`: already declared at {}",
@@ -195,39 +321,51 @@ impl<'a> Resolver<'a> {
                     }
                 }
                 for op in s.actions.iter().chain(&s.functions) {
-                    self.operation_names
-                        .insert((format!("{ns}.{}", op.name), op.kind));
+                    let set = match op.kind {
+                        OperationKind::Action => &mut self.actions,
+                        OperationKind::Function => &mut self.functions,
+                    };
+                    if !set.contains(&*join(ns, &op.name)) {
+                        set.insert(join(ns, &op.name));
+                    }
                 }
             }
         }
     }
 
     fn describe(&self, l: Loc) -> String {
-        format!("{}:{}", self.docs[l.source as usize].name, l.pos)
+        format!("{}:{}", self.names[l.source as usize], l.pos)
+    }
+
+    fn has_operation(&self, name: &str, kind: OperationKind) -> bool {
+        match kind {
+            OperationKind::Action => self.actions.contains(name),
+            OperationKind::Function => self.functions.contains(name),
+        }
     }
 
     fn annotations(
         &mut self,
         doc: usize,
-        list: &[syntax::Annotation],
+        list: Vec<syntax::Annotation>,
         qualifier: Option<&str>,
     ) -> Annotations {
-        let mut out = Annotations::default();
+        if list.is_empty() {
+            return Annotations::default();
+        }
+        let mut out = Vec::with_capacity(list.len());
         for a in list {
-            let term = self.qualify(doc, &a.term);
+            let term = self.qualify_owned(doc, a.term);
             let term_resolved = self.check_term(doc, a.pos, &term);
             out.push(Annotation {
                 term,
-                qualifier: a
-                    .qualifier
-                    .clone()
-                    .or_else(|| qualifier.map(str::to_string)),
-                value: a.value.clone(),
+                qualifier: a.qualifier.or_else(|| qualifier.map(str::to_string)),
+                value: a.value,
                 term_resolved,
                 loc: loc(doc, a.pos),
             });
         }
-        out
+        Annotations(out)
     }
 
     fn check_term(&mut self, doc: usize, pos: Pos, term: &str) -> bool {
@@ -272,22 +410,15 @@ impl<'a> Resolver<'a> {
         pos: Pos,
         text: &str,
         nullable: bool,
-        facets: &syntax::Facets,
+        facets: syntax::Facets,
     ) -> Option<TypeUse> {
-        let text = text.trim();
-        let (collection, inner) = match text
-            .strip_prefix("Collection(")
-            .and_then(|t| t.strip_suffix(')'))
-        {
-            Some(inner) => (true, inner.trim()),
-            None => (false, text),
-        };
+        let (collection, inner) = split_collection(text);
         let ty = self.type_ref(doc, pos, inner)?;
         Some(TypeUse {
             ty,
             collection,
             nullable,
-            facets: facets.clone(),
+            facets,
         })
     }
 
@@ -306,11 +437,11 @@ impl<'a> Resolver<'a> {
             };
         }
         let q = self.qualify(doc, name);
-        match self.kinds.get(&q) {
-            Some((Kind::Entity, _)) => Some(TypeRef::Entity(q)),
-            Some((Kind::Complex, _)) => Some(TypeRef::Complex(q)),
-            Some((Kind::Enum, _)) => Some(TypeRef::Enum(q)),
-            Some((Kind::Definition, _)) => Some(TypeRef::Definition(q)),
+        match self.kinds.get(&*q) {
+            Some((Kind::Entity, _)) => Some(TypeRef::Entity(q.into_owned())),
+            Some((Kind::Complex, _)) => Some(TypeRef::Complex(q.into_owned())),
+            Some((Kind::Enum, _)) => Some(TypeRef::Enum(q.into_owned())),
+            Some((Kind::Definition, _)) => Some(TypeRef::Definition(q.into_owned())),
             Some((kind, _)) => {
                 let msg = format!("`{name}` names a {}, not a type", kind.noun());
                 self.error(doc, pos, msg);
@@ -356,7 +487,7 @@ impl<'a> Resolver<'a> {
         if let Some((d, uri, pos)) = self.unavailable.get(ns) {
             return format!(
                 "unresolved {what} `{written}`: namespace `{ns}` comes from `{uri}` (referenced at {}:{pos}), which is not available",
-                self.docs[*d].name
+                self.names[*d]
             );
         }
         if self.declared_namespaces.contains(ns) {
@@ -370,44 +501,62 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn build(&mut self) {
-        let docs = self.docs;
-        for (d, ld) in docs.iter().enumerate() {
-            for s in &ld.doc.schemas {
-                let annotations = self.annotations(d, &s.annotations, None);
-                self.model
-                    .schemas
-                    .entry(s.namespace.clone())
-                    .or_insert(SchemaInfo {
-                        namespace: s.namespace.clone(),
-                        alias: s.alias.clone(),
-                        annotations,
-                        loc: loc(d, s.pos),
-                    });
-                for t in &s.entity_types {
-                    self.structured(d, &s.namespace, t, TypeKind::Entity);
+    fn build(&mut self, docs: Vec<LoadedDocument>) -> Blocks {
+        let mut blocks = Blocks::new();
+        for (d, ld) in docs.into_iter().enumerate() {
+            for s in ld.doc.schemas {
+                let syntax::Schema {
+                    namespace: ns,
+                    alias,
+                    entity_types,
+                    complex_types,
+                    enum_types,
+                    type_definitions,
+                    terms,
+                    actions,
+                    functions,
+                    entity_containers,
+                    annotations,
+                    annotation_blocks,
+                    pos,
+                } = s;
+                let annotations = self.annotations(d, annotations, None);
+                if !self.model.schemas.contains_key(&ns) {
+                    self.model.schemas.insert(
+                        ns.clone(),
+                        SchemaInfo {
+                            namespace: ns.clone(),
+                            alias,
+                            annotations,
+                            loc: loc(d, pos),
+                        },
+                    );
                 }
-                for t in &s.complex_types {
-                    self.structured(d, &s.namespace, t, TypeKind::Complex);
+                for t in entity_types {
+                    self.structured(d, &ns, t, TypeKind::Entity);
                 }
-                for e in &s.enum_types {
-                    self.enum_type(d, &s.namespace, e);
+                for t in complex_types {
+                    self.structured(d, &ns, t, TypeKind::Complex);
                 }
-                for t in &s.type_definitions {
-                    self.type_definition(d, &s.namespace, t);
+                for e in enum_types {
+                    self.enum_type(d, &ns, e);
                 }
-                for t in &s.terms {
-                    self.term(d, &s.namespace, t);
+                for t in type_definitions {
+                    self.type_definition(d, &ns, t);
                 }
-                for op in s.actions.iter().chain(&s.functions) {
-                    self.operation(d, &s.namespace, op);
+                for t in terms {
+                    self.term(d, &ns, t);
                 }
-                for c in &s.entity_containers {
-                    self.container(d, &s.namespace, c);
+                for op in actions.into_iter().chain(functions) {
+                    self.operation(d, &ns, op);
                 }
+                for c in entity_containers {
+                    self.container(d, &ns, c);
+                }
+                blocks.extend(annotation_blocks.into_iter().map(|b| (d, b)));
             }
         }
-        let mut derived: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut derived: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for t in self
             .model
             .entity_types
@@ -415,9 +564,13 @@ impl<'a> Resolver<'a> {
             .chain(self.model.complex_types.values())
         {
             if let Some(b) = &t.base_type {
-                derived.entry(b.clone()).or_default().push(t.name.clone());
+                derived.entry(b).or_default().push(t.name.clone());
             }
         }
+        let derived: Vec<(String, Vec<String>)> = derived
+            .into_iter()
+            .map(|(b, list)| (b.to_string(), list))
+            .collect();
         for (base, list) in derived {
             if let Some(t) = self
                 .model
@@ -428,16 +581,18 @@ impl<'a> Resolver<'a> {
                 t.derived_types = list;
             }
         }
+        blocks
     }
 
-    fn structured(&mut self, d: usize, ns: &str, t: &syntax::StructuredType, kind: TypeKind) {
-        let name = format!("{ns}.{}", t.name);
-        if self
-            .kinds
-            .get(&name)
-            .is_some_and(|(_, l)| *l != loc(d, t.pos))
-        {
-            return; // a duplicate, already reported
+    /// Whether `name` was declared elsewhere than at `l` (a duplicate, already reported).
+    fn is_duplicate(&self, name: &str, l: Loc) -> bool {
+        self.kinds.get(name).is_some_and(|(_, first)| *first != l)
+    }
+
+    fn structured(&mut self, d: usize, ns: &str, t: syntax::StructuredType, kind: TypeKind) {
+        let name = join(ns, &t.name);
+        if self.is_duplicate(&name, loc(d, t.pos)) {
+            return;
         }
         let base_type = t.base_type.as_ref().and_then(|b| {
             let q = self.qualify(d, b);
@@ -446,8 +601,8 @@ impl<'a> Resolver<'a> {
             } else {
                 Kind::Complex
             };
-            match self.kinds.get(&q) {
-                Some((k, _)) if *k == expected => Some(q),
+            match self.kinds.get(&*q) {
+                Some((k, _)) if *k == expected => Some(q.into_owned()),
                 Some((k, _)) => {
                     let msg = format!(
                         "base type `{b}` of `{}` is a {}, but a {} can only derive from a {}",
@@ -478,33 +633,26 @@ impl<'a> Resolver<'a> {
             }
         });
         let mut properties = Vec::with_capacity(t.properties.len());
-        for p in &t.properties {
+        for p in t.properties {
             let nullable = p.nullable.unwrap_or(true);
-            let Some(ty) = self.type_use(d, p.pos, &p.type_name, nullable, &p.facets) else {
+            let Some(ty) = self.type_use(d, p.pos, &p.type_name, nullable, p.facets) else {
                 continue;
             };
-            let annotations = self.annotations(d, &p.annotations, None);
+            let annotations = self.annotations(d, p.annotations, None);
             properties.push(Property {
-                name: p.name.clone(),
+                name: p.name,
                 ty,
                 nullable,
-                default_value: p.default_value.clone(),
+                default_value: p.default_value,
                 annotations,
                 loc: loc(d, p.pos),
             });
         }
         let mut navigation_properties = Vec::with_capacity(t.navigation_properties.len());
-        for n in &t.navigation_properties {
-            let text = n.type_name.trim();
-            let (collection, inner) = match text
-                .strip_prefix("Collection(")
-                .and_then(|t| t.strip_suffix(')'))
-            {
-                Some(inner) => (true, inner.trim()),
-                None => (false, text),
-            };
+        for n in t.navigation_properties {
+            let (collection, inner) = split_collection(&n.type_name);
             let q = self.qualify(d, inner);
-            match self.kinds.get(&q) {
+            match self.kinds.get(&*q) {
                 Some((Kind::Entity, _)) => {}
                 // any entity (the Core vocabulary's `Link/Value`)
                 None if inner == "Edm.EntityType" => {}
@@ -531,40 +679,41 @@ impl<'a> Resolver<'a> {
                     continue;
                 }
             }
-            let annotations = self.annotations(d, &n.annotations, None);
+            let target = q.into_owned();
+            let annotations = self.annotations(d, n.annotations, None);
             navigation_properties.push(NavigationProperty {
-                name: n.name.clone(),
-                target: q,
+                name: n.name,
+                target,
                 collection,
                 nullable: n.nullable.unwrap_or(!collection),
-                partner: n.partner.clone(),
+                partner: n.partner,
                 contains_target: n.contains_target,
                 referential_constraints: n
                     .referential_constraints
-                    .iter()
-                    .map(|c| (c.property.clone(), c.referenced_property.clone()))
+                    .into_iter()
+                    .map(|c| (c.property, c.referenced_property))
                     .collect(),
-                on_delete: n.on_delete.as_ref().map(|o| o.action.clone()),
+                on_delete: n.on_delete.map(|o| o.action),
                 annotations,
                 loc: loc(d, n.pos),
             });
         }
-        let annotations = self.annotations(d, &t.annotations, None);
+        let annotations = self.annotations(d, t.annotations, None);
         let st = StructuredType {
             name: name.clone(),
             namespace: ns.to_string(),
-            simple_name: t.name.clone(),
+            simple_name: t.name,
             kind,
             base_type,
             is_abstract: t.is_abstract,
             open_type: t.open_type,
             has_stream: t.has_stream,
-            key: t.key.as_ref().map(|k| {
+            key: t.key.map(|k| {
                 k.property_refs
-                    .iter()
+                    .into_iter()
                     .map(|r| PropertyRef {
-                        name: r.name.clone(),
-                        alias: r.alias.clone(),
+                        name: r.name,
+                        alias: r.alias,
                     })
                     .collect()
             }),
@@ -606,14 +755,10 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn enum_type(&mut self, d: usize, ns: &str, e: &syntax::EnumType) {
+    fn enum_type(&mut self, d: usize, ns: &str, e: syntax::EnumType) {
         use Primitive::*;
-        let name = format!("{ns}.{}", e.name);
-        if self
-            .kinds
-            .get(&name)
-            .is_some_and(|(_, l)| *l != loc(d, e.pos))
-        {
+        let name = join(ns, &e.name);
+        if self.is_duplicate(&name, loc(d, e.pos)) {
             return;
         }
         let underlying_type = self.underlying(
@@ -622,10 +767,11 @@ impl<'a> Resolver<'a> {
             e.underlying_type.as_deref(),
             &[Byte, SByte, Int16, Int32, Int64],
         );
-        let mut seen: BTreeMap<&str, Pos> = BTreeMap::new();
-        let mut members = Vec::with_capacity(e.members.len());
-        for (i, m) in e.members.iter().enumerate() {
-            if let Some(first) = seen.insert(&m.name, m.pos) {
+        let duplicates = earlier_duplicates(e.members.iter().map(|m| (m.name.as_str(), m.pos)));
+        let mut duplicates = duplicates.into_iter().peekable();
+        let mut members: Vec<EnumMember> = Vec::with_capacity(e.members.len());
+        for (i, m) in e.members.into_iter().enumerate() {
+            if let Some((_, first)) = duplicates.next_if(|(k, _)| *k == i) {
                 let msg = format!(
                     "duplicate member `{}` in enum type `{}`: already declared at {first}",
                     m.name, e.name
@@ -633,21 +779,21 @@ impl<'a> Resolver<'a> {
                 self.error(d, m.pos, msg);
                 continue;
             }
-            let annotations = self.annotations(d, &m.annotations, None);
+            let annotations = self.annotations(d, m.annotations, None);
             members.push(EnumMember {
-                name: m.name.clone(),
+                name: m.name,
                 value: m.value.unwrap_or(i as i64),
                 annotations,
                 loc: loc(d, m.pos),
             });
         }
-        let annotations = self.annotations(d, &e.annotations, None);
+        let annotations = self.annotations(d, e.annotations, None);
         self.model.enum_types.insert(
             name.clone(),
             EnumType {
                 name,
                 namespace: ns.to_string(),
-                simple_name: e.name.clone(),
+                simple_name: e.name,
                 underlying_type,
                 is_flags: e.is_flags,
                 members,
@@ -657,69 +803,55 @@ impl<'a> Resolver<'a> {
         );
     }
 
-    fn type_definition(&mut self, d: usize, ns: &str, t: &syntax::TypeDefinition) {
-        let name = format!("{ns}.{}", t.name);
-        if self
-            .kinds
-            .get(&name)
-            .is_some_and(|(_, l)| *l != loc(d, t.pos))
-        {
+    fn type_definition(&mut self, d: usize, ns: &str, t: syntax::TypeDefinition) {
+        let name = join(ns, &t.name);
+        if self.is_duplicate(&name, loc(d, t.pos)) {
             return;
         }
         let underlying_type = self.underlying(d, t.pos, Some(&t.underlying_type), &[]);
-        let annotations = self.annotations(d, &t.annotations, None);
+        let annotations = self.annotations(d, t.annotations, None);
         self.model.type_definitions.insert(
             name.clone(),
             TypeDefinition {
                 name,
                 namespace: ns.to_string(),
-                simple_name: t.name.clone(),
+                simple_name: t.name,
                 underlying_type,
-                facets: t.facets.clone(),
+                facets: t.facets,
                 annotations,
                 loc: loc(d, t.pos),
             },
         );
     }
 
-    fn term(&mut self, d: usize, ns: &str, t: &syntax::Term) {
-        let name = format!("{ns}.{}", t.name);
-        if self
-            .kinds
-            .get(&name)
-            .is_some_and(|(_, l)| *l != loc(d, t.pos))
-        {
+    fn term(&mut self, d: usize, ns: &str, t: syntax::Term) {
+        let name = join(ns, &t.name);
+        if self.is_duplicate(&name, loc(d, t.pos)) {
             return;
         }
-        let Some(ty) = self.type_use(
-            d,
-            t.pos,
-            &t.type_name,
-            t.nullable.unwrap_or(true),
-            &t.facets,
-        ) else {
+        let Some(ty) = self.type_use(d, t.pos, &t.type_name, t.nullable.unwrap_or(true), t.facets)
+        else {
             return;
         };
-        let annotations = self.annotations(d, &t.annotations, None);
-        let base_term = t.base_term.as_ref().map(|b| self.qualify(d, b));
+        let annotations = self.annotations(d, t.annotations, None);
+        let base_term = t.base_term.map(|b| self.qualify_owned(d, b));
         self.model.terms.insert(
             name.clone(),
             Term {
                 name,
                 namespace: ns.to_string(),
-                simple_name: t.name.clone(),
+                simple_name: t.name,
                 ty,
                 base_term,
-                default_value: t.default_value.clone(),
-                applies_to: t.applies_to.clone(),
+                default_value: t.default_value,
+                applies_to: t.applies_to,
                 annotations,
                 loc: loc(d, t.pos),
             },
         );
     }
 
-    fn operation(&mut self, d: usize, ns: &str, op: &syntax::Operation) {
-        let name = format!("{ns}.{}", op.name);
+    fn operation(&mut self, d: usize, ns: &str, op: syntax::Operation) {
         if op.is_bound && op.parameters.is_empty() {
             self.error(
                 d,
@@ -730,13 +862,13 @@ impl<'a> Resolver<'a> {
         }
         let mut parameters = Vec::with_capacity(op.parameters.len());
         let mut ok = true;
-        for p in &op.parameters {
+        for p in op.parameters {
             let nullable = p.nullable.unwrap_or(true);
-            match self.type_use(d, p.pos, &p.type_name, nullable, &p.facets) {
+            match self.type_use(d, p.pos, &p.type_name, nullable, p.facets) {
                 Some(ty) => {
-                    let annotations = self.annotations(d, &p.annotations, None);
+                    let annotations = self.annotations(d, p.annotations, None);
                     parameters.push(Parameter {
-                        name: p.name.clone(),
+                        name: p.name,
                         ty,
                         nullable,
                         annotations,
@@ -746,12 +878,12 @@ impl<'a> Resolver<'a> {
                 None => ok = false,
             }
         }
-        let return_type = match &op.return_type {
+        let return_type = match op.return_type {
             Some(r) => {
                 let nullable = r.nullable.unwrap_or(true);
-                match self.type_use(d, r.pos, &r.type_name, nullable, &r.facets) {
+                match self.type_use(d, r.pos, &r.type_name, nullable, r.facets) {
                     Some(ty) => {
-                        let annotations = self.annotations(d, &r.annotations, None);
+                        let annotations = self.annotations(d, r.annotations, None);
                         Some(ReturnType {
                             ty,
                             nullable,
@@ -776,31 +908,37 @@ impl<'a> Resolver<'a> {
                 format!("function `{}` has no `ReturnType`", op.name),
             );
         }
-        let annotations = self.annotations(d, &op.annotations, None);
+        let annotations = self.annotations(d, op.annotations, None);
+        let name = join(ns, &op.name);
+        let map = match op.kind {
+            OperationKind::Action => &mut self.model.actions,
+            OperationKind::Function => &mut self.model.functions,
+        };
         let resolved = Operation {
             kind: op.kind,
             name: name.clone(),
             namespace: ns.to_string(),
-            simple_name: op.name.clone(),
+            simple_name: op.name,
             is_bound: op.is_bound,
             is_composable: op.is_composable,
-            entity_set_path: op.entity_set_path.clone(),
+            entity_set_path: op.entity_set_path,
             parameters,
             return_type,
             annotations,
             loc: loc(d, op.pos),
         };
-        let map = match op.kind {
-            OperationKind::Action => &mut self.model.actions,
-            OperationKind::Function => &mut self.model.functions,
-        };
-        map.entry(name).or_default().push(resolved);
+        match map.get_mut(&name) {
+            Some(list) => list.push(resolved),
+            None => {
+                map.insert(name, vec![resolved]);
+            }
+        }
     }
 
     fn entity_type_of(&mut self, d: usize, pos: Pos, written: &str, what: &str) -> Option<String> {
         let q = self.qualify(d, written);
-        match self.kinds.get(&q) {
-            Some((Kind::Entity, _)) => Some(q),
+        match self.kinds.get(&*q) {
+            Some((Kind::Entity, _)) => Some(q.into_owned()),
             Some((k, _)) => {
                 let msg = format!(
                     "{what} has type `{written}`, which is a {}, not an entity type",
@@ -817,13 +955,9 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn container(&mut self, d: usize, ns: &str, c: &syntax::EntityContainer) {
-        let name = format!("{ns}.{}", c.name);
-        if self
-            .kinds
-            .get(&name)
-            .is_some_and(|(_, l)| *l != loc(d, c.pos))
-        {
+    fn container(&mut self, d: usize, ns: &str, c: syntax::EntityContainer) {
+        let name = join(ns, &c.name);
+        if self.is_duplicate(&name, loc(d, c.pos)) {
             return;
         }
         let mut names: BTreeMap<&str, Pos> = BTreeMap::new();
@@ -841,7 +975,7 @@ impl<'a> Resolver<'a> {
             name: name.clone(),
             namespace: ns.to_string(),
             simple_name: c.name.clone(),
-            extends: c.extends.as_ref().map(|e| self.qualify(d, e)),
+            extends: c.extends.map(|e| self.qualify_owned(d, e)),
             entity_sets: BTreeMap::new(),
             singletons: BTreeMap::new(),
             action_imports: BTreeMap::new(),
@@ -849,76 +983,88 @@ impl<'a> Resolver<'a> {
             annotations: Annotations::default(),
             loc: loc(d, c.pos),
         };
-        for es in &c.entity_sets {
+        for es in c.entity_sets {
             let what = format!("entity set `{}`", es.name);
             let Some(entity_type) = self.entity_type_of(d, es.pos, &es.entity_type, &what) else {
                 continue;
             };
-            let annotations = self.annotations(d, &es.annotations, None);
-            out.entity_sets.entry(es.name.clone()).or_insert(EntitySet {
-                name: es.name.clone(),
-                entity_type,
-                include_in_service_document: es.include_in_service_document.unwrap_or(true),
-                bindings: es
-                    .navigation_property_bindings
-                    .iter()
-                    .map(|b| (b.path.clone(), b.target.clone()))
-                    .collect(),
-                annotations,
-                loc: loc(d, es.pos),
-            });
+            let annotations = self.annotations(d, es.annotations, None);
+            if out.entity_sets.contains_key(&es.name) {
+                continue;
+            }
+            out.entity_sets.insert(
+                es.name.clone(),
+                EntitySet {
+                    name: es.name,
+                    entity_type,
+                    include_in_service_document: es.include_in_service_document.unwrap_or(true),
+                    bindings: es
+                        .navigation_property_bindings
+                        .into_iter()
+                        .map(|b| (b.path, b.target))
+                        .collect(),
+                    annotations,
+                    loc: loc(d, es.pos),
+                },
+            );
         }
-        for s in &c.singletons {
+        for s in c.singletons {
             let what = format!("singleton `{}`", s.name);
             let Some(entity_type) = self.entity_type_of(d, s.pos, &s.type_name, &what) else {
                 continue;
             };
-            let annotations = self.annotations(d, &s.annotations, None);
-            out.singletons.entry(s.name.clone()).or_insert(Singleton {
-                name: s.name.clone(),
-                entity_type,
-                nullable: s.nullable.unwrap_or(false),
-                bindings: s
-                    .navigation_property_bindings
-                    .iter()
-                    .map(|b| (b.path.clone(), b.target.clone()))
-                    .collect(),
-                annotations,
-                loc: loc(d, s.pos),
-            });
+            let annotations = self.annotations(d, s.annotations, None);
+            if out.singletons.contains_key(&s.name) {
+                continue;
+            }
+            out.singletons.insert(
+                s.name.clone(),
+                Singleton {
+                    name: s.name,
+                    entity_type,
+                    nullable: s.nullable.unwrap_or(false),
+                    bindings: s
+                        .navigation_property_bindings
+                        .into_iter()
+                        .map(|b| (b.path, b.target))
+                        .collect(),
+                    annotations,
+                    loc: loc(d, s.pos),
+                },
+            );
         }
-        for (kind, name, target, entity_set, annotations, pos) in c
+        let imports = c
             .action_imports
-            .iter()
+            .into_iter()
             .map(|a| {
                 (
                     OperationKind::Action,
-                    &a.name,
-                    &a.action,
-                    &a.entity_set,
-                    &a.annotations,
+                    a.name,
+                    a.action,
+                    a.entity_set,
+                    a.annotations,
                     a.pos,
                 )
             })
-            .chain(c.function_imports.iter().map(|f| {
+            .chain(c.function_imports.into_iter().map(|f| {
                 (
                     OperationKind::Function,
-                    &f.name,
-                    &f.function,
-                    &f.entity_set,
-                    &f.annotations,
+                    f.name,
+                    f.function,
+                    f.entity_set,
+                    f.annotations,
                     f.pos,
                 )
-            }))
-        {
-            let q = self.qualify(d, target);
-            if !self.operation_names.contains(&(q.clone(), kind)) {
+            }));
+        for (kind, name, target, entity_set, annotations, pos) in imports {
+            let q = self.qualify(d, &target);
+            if !self.has_operation(&q, kind) {
                 let what = if kind == OperationKind::Action {
                     "action"
                 } else {
                     "function"
                 };
-                let msg = self.unresolved_message(target, &q, what);
+                let msg = self.unresolved_message(&target, &q, what);
                 if self.namespace_unknown(&q) {
                     self.warn(d, pos, format!("{msg}; the import `{name}` is left out"));
                 } else {
@@ -926,12 +1072,20 @@ impl<'a> Resolver<'a> {
                 }
                 continue;
             }
+            let operation = q.into_owned();
             let annotations = self.annotations(d, annotations, None);
+            let map = match kind {
+                OperationKind::Action => &out.action_imports,
+                OperationKind::Function => &out.function_imports,
+            };
+            if map.contains_key(&name) {
+                continue;
+            }
             let import = OperationImport {
                 name: name.clone(),
                 kind,
-                operation: q,
-                entity_set: entity_set.clone(),
+                operation,
+                entity_set,
                 annotations,
                 loc: loc(d, pos),
             };
@@ -939,55 +1093,53 @@ impl<'a> Resolver<'a> {
                 OperationKind::Action => &mut out.action_imports,
                 OperationKind::Function => &mut out.function_imports,
             };
-            map.entry(name.clone()).or_insert(import);
+            map.insert(name, import);
         }
-        out.annotations = self.annotations(d, &c.annotations, None);
+        out.annotations = self.annotations(d, c.annotations, None);
         self.model.containers.insert(name, out);
     }
 
     fn check_inheritance(&mut self) {
-        let mut in_cycle: BTreeSet<String> = BTreeSet::new();
-        let names: Vec<String> = self
-            .model
-            .entity_types
-            .keys()
-            .chain(self.model.complex_types.keys())
-            .cloned()
-            .collect();
-        for start in &names {
-            if in_cycle.contains(start) {
-                continue;
-            }
-            let mut path: Vec<String> = vec![start.clone()];
-            let mut current = start.clone();
-            while let Some(base) = self
-                .model
-                .structured_type(&current)
-                .and_then(|t| t.base_type.clone())
-            {
-                if let Some(i) = path.iter().position(|p| *p == base) {
-                    let cycle: Vec<String> = path[i..].to_vec();
-                    if cycle.iter().all(|c| !in_cycle.contains(c)) {
-                        let first = cycle.iter().min().cloned().unwrap_or_default();
-                        let mut shown: Vec<String> = cycle.clone();
-                        let k = shown.iter().position(|c| *c == first).unwrap_or(0);
-                        shown.rotate_left(k);
-                        shown.push(first.clone());
-                        if let Some(t) = self.model.structured_type(&first) {
-                            let l = t.loc;
-                            self.error(
-                                l.source as usize,
-                                l.pos,
-                                format!("base-type cycle: {}", shown.join(" -> ")),
-                            );
-                        }
-                    }
-                    in_cycle.extend(cycle);
-                    break;
+        let mut found: Vec<(Loc, String)> = Vec::new();
+        let in_cycle: Vec<String> = {
+            let m = &self.model;
+            let mut in_cycle: BTreeSet<&str> = BTreeSet::new();
+            for start in m.entity_types.keys().chain(m.complex_types.keys()) {
+                if in_cycle.contains(start.as_str()) {
+                    continue;
                 }
-                path.push(base.clone());
-                current = base;
+                let mut path: Vec<&str> = vec![start];
+                let mut current: &str = start;
+                while let Some(base) = m
+                    .structured_type(current)
+                    .and_then(|t| t.base_type.as_deref())
+                {
+                    if let Some(i) = path.iter().position(|p| *p == base) {
+                        let cycle = &path[i..];
+                        if cycle.iter().all(|c| !in_cycle.contains(c)) {
+                            let first = cycle.iter().min().copied().unwrap_or_default();
+                            let mut shown: Vec<&str> = cycle.to_vec();
+                            let k = shown.iter().position(|c| *c == first).unwrap_or(0);
+                            shown.rotate_left(k);
+                            shown.push(first);
+                            if let Some(t) = m.structured_type(first) {
+                                found.push((
+                                    t.loc,
+                                    format!("base-type cycle: {}", shown.join(" -> ")),
+                                ));
+                            }
+                        }
+                        in_cycle.extend(cycle.iter().copied());
+                        break;
+                    }
+                    path.push(base);
+                    current = base;
+                }
             }
+            in_cycle.into_iter().map(str::to_string).collect()
+        };
+        for (l, msg) in found {
+            self.error(l.source as usize, l.pos, msg);
         }
         // Types on a cycle have no usable ancestry; cut the loop so later stages terminate.
         for name in &in_cycle {
@@ -1000,75 +1152,83 @@ impl<'a> Resolver<'a> {
                 t.base_type = None;
             }
         }
-        let entities: Vec<(String, Loc, bool)> = self
-            .model
-            .entity_types
-            .values()
-            .map(|t| (t.name.clone(), t.loc, t.key.is_some()))
-            .collect();
-        for (name, l, has_key) in entities {
-            if !has_key {
+        let mut keys: Vec<(Loc, bool, String)> = Vec::new();
+        for t in self.model.entity_types.values() {
+            if t.key.is_none() || t.base_type.is_none() {
                 continue;
             }
-            let chain = self.model.ancestry(&name);
+            let chain = self.model.ancestry(&t.name);
             if let Some(a) = chain.iter().skip(1).find(|a| a.key.is_some()) {
                 // Real documents (odata.net's) re-key types below an abstract keyed base; the
                 // nearest key wins there. Below a concrete type it is an error.
-                let (abstract_base, ancestor) = (a.is_abstract, a.name.clone());
-                if abstract_base {
-                    let msg = format!(
+                let (name, ancestor) = (&t.name, &a.name);
+                let msg = if a.is_abstract {
+                    format!(
                         "`{name}` redefines the key of its abstract ancestor `{ancestor}`; its own key is used"
-                    );
-                    self.warn(l.source as usize, l.pos, msg);
+                    )
                 } else {
-                    let msg = format!(
+                    format!(
                         "key redefined: `{name}` declares a key, but its ancestor `{ancestor}` already has one"
+                    )
+                };
+                keys.push((t.loc, a.is_abstract, msg));
+            }
+        }
+        for (l, warning, msg) in keys {
+            if warning {
+                self.warn(l.source as usize, l.pos, msg);
+            } else {
+                self.error(l.source as usize, l.pos, msg);
+            }
+        }
+    }
+
+    fn apply_external_annotations(&mut self, blocks: Blocks) {
+        for (d, block) in blocks {
+            let list = self.annotations(d, block.annotations, block.qualifier.as_deref());
+            let target = self.qualify_target(d, &block.target);
+            if let Err(list) = self.attach(&target, list) {
+                if target.contains('/') && self.path_root_exists(&target) {
+                    let entry = self
+                        .model
+                        .path_annotations
+                        .entry(target.into_owned())
+                        .or_default();
+                    entry.0.extend(list.0);
+                } else {
+                    self.warn(
+                        d,
+                        block.pos,
+                        format!(
+                            "annotation target `{}` does not name a model element",
+                            block.target
+                        ),
                     );
-                    self.error(l.source as usize, l.pos, msg);
                 }
             }
         }
     }
 
-    fn apply_external_annotations(&mut self) {
-        let docs = self.docs;
-        for (d, ld) in docs.iter().enumerate() {
-            for s in &ld.doc.schemas {
-                for block in &s.annotation_blocks {
-                    let list = self.annotations(d, &block.annotations, block.qualifier.as_deref());
-                    let target = self.qualify_target(d, &block.target);
-                    if !self.attach(&target, list.clone()) {
-                        if target.contains('/') && self.path_root_exists(&target) {
-                            let entry = self.model.path_annotations.entry(target).or_default();
-                            entry.0.extend(list.0);
-                        } else {
-                            self.warn(
-                                d,
-                                block.pos,
-                                format!(
-                                    "annotation target `{}` does not name a model element",
-                                    block.target
-                                ),
-                            );
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Expands aliases in the first segment of a target path and in operation parameter lists.
-    fn qualify_target(&self, d: usize, target: &str) -> String {
+    /// Expands aliases in the first segment of a target path and in operation parameter lists;
+    /// borrows when nothing changes.
+    fn qualify_target<'t>(&self, d: usize, target: &'t str) -> Cow<'t, str> {
         let target = target.trim();
         let (head, rest) = match target.find(['/', '(']) {
             Some(i) => target.split_at(i),
             None => (target, ""),
         };
-        let mut out = self.qualify(d, head);
+        let head_q = self.qualify(d, head);
         let Some(params) = rest.strip_prefix('(') else {
-            out.push_str(rest);
-            return out;
+            return match head_q {
+                Cow::Borrowed(h) if h.len() == head.len() => Cow::Borrowed(target),
+                h => {
+                    let mut out = h.into_owned();
+                    out.push_str(rest);
+                    Cow::Owned(out)
+                }
+            };
         };
+        let mut out = head_q.into_owned();
         let mut depth = 1usize;
         let close = params.char_indices().find_map(|(i, c)| {
             match c {
@@ -1082,38 +1242,40 @@ impl<'a> Resolver<'a> {
             Some(i) => (&params[..i], &params[i + 1..]),
             None => (params, ""),
         };
-        let qualified: Vec<String> = inside
-            .split(',')
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(|p| {
-                match p
-                    .strip_prefix("Collection(")
-                    .and_then(|x| x.strip_suffix(')'))
-                {
-                    Some(inner) => format!("Collection({})", self.qualify(d, inner)),
-                    None => self.qualify(d, p),
-                }
-            })
-            .collect();
         out.push('(');
-        out.push_str(&qualified.join(","));
+        let mut first = true;
+        for p in inside.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            match p
+                .strip_prefix("Collection(")
+                .and_then(|x| x.strip_suffix(')'))
+            {
+                Some(inner) => {
+                    out.push_str("Collection(");
+                    out.push_str(&self.qualify(d, inner));
+                    out.push(')');
+                }
+                None => out.push_str(&self.qualify(d, p)),
+            }
+        }
         out.push(')');
         out.push_str(after);
-        out
+        Cow::Owned(out)
     }
 
     fn path_root_exists(&self, target: &str) -> bool {
         let head = target.split('/').next().unwrap_or(target);
         let head = head.split('(').next().unwrap_or(head);
         self.kinds.contains_key(head)
-            || [OperationKind::Action, OperationKind::Function]
-                .into_iter()
-                .any(|k| self.operation_names.contains(&(head.to_string(), k)))
+            || self.actions.contains(head)
+            || self.functions.contains(head)
     }
 
-    /// Puts annotations on the element the target names; false when it names none.
-    fn attach(&mut self, target: &str, list: Annotations) -> bool {
+    /// Puts annotations on the element the target names; gives them back when it names none.
+    fn attach(&mut self, target: &str, list: Annotations) -> Result<(), Annotations> {
         let (head, member) = match target.split_once('/') {
             Some((h, rest)) => (h, Some(rest)),
             None => (target, None),
@@ -1125,9 +1287,12 @@ impl<'a> Resolver<'a> {
         };
         // Graph names an operation like a type (`microsoft.graph.image`): without a parameter
         // list, such a target names the type.
+        let kind = self.kinds.get(head).map(|(k, _)| *k);
         let names_type = signature.is_none() && self.kinds.contains_key(op_name);
         let m = &mut self.model;
-        if !names_type && (m.actions.contains_key(op_name) || m.functions.contains_key(op_name)) {
+        let is_operation = (self.actions.contains(op_name) && m.actions.contains_key(op_name))
+            || (self.functions.contains(op_name) && m.functions.contains_key(op_name));
+        if !names_type && is_operation {
             // an action and a function may share a name: look at the overloads of both
             let overloads = [m.actions.get_mut(op_name), m.functions.get_mut(op_name)]
                 .into_iter()
@@ -1151,94 +1316,98 @@ impl<'a> Resolver<'a> {
                 }
                 hit = true;
             }
-            return hit;
+            return if hit { Ok(()) } else { Err(list) };
         }
-        if let Some(t) = m
-            .entity_types
-            .get_mut(head)
-            .or(m.complex_types.get_mut(head))
-        {
-            match member {
-                None => t.annotations.0.extend(list.0),
-                Some(p) => {
-                    if let Some(x) = t.properties.iter_mut().find(|x| x.name == p) {
-                        x.annotations.0.extend(list.0);
-                    } else if let Some(x) = t.navigation_properties.iter_mut().find(|x| x.name == p)
-                    {
-                        x.annotations.0.extend(list.0);
-                    } else {
-                        return false;
+        // Every element of the model maps below was declared with its kind, so the kind says
+        // which map can hold `head`.
+        let found = match kind {
+            Some(Kind::Entity | Kind::Complex) => {
+                let map = if kind == Some(Kind::Entity) {
+                    &mut m.entity_types
+                } else {
+                    &mut m.complex_types
+                };
+                map.get_mut(head).map(|t| match member {
+                    None => Some(&mut t.annotations),
+                    Some(p) => {
+                        if let Some(x) = t.properties.iter_mut().find(|x| x.name == p) {
+                            Some(&mut x.annotations)
+                        } else if let Some(x) =
+                            t.navigation_properties.iter_mut().find(|x| x.name == p)
+                        {
+                            Some(&mut x.annotations)
+                        } else {
+                            None
+                        }
                     }
-                }
+                })
             }
-            return true;
-        }
-        if let Some(e) = m.enum_types.get_mut(head) {
-            match member {
-                None => e.annotations.0.extend(list.0),
-                Some(n) => match e.members.iter_mut().find(|x| x.name == n) {
-                    Some(x) => x.annotations.0.extend(list.0),
-                    None => return false,
-                },
-            }
-            return true;
-        }
-        if let Some(c) = m.containers.get_mut(head) {
-            match member {
-                None => c.annotations.0.extend(list.0),
+            Some(Kind::Enum) => m.enum_types.get_mut(head).map(|e| match member {
+                None => Some(&mut e.annotations),
+                Some(n) => e
+                    .members
+                    .iter_mut()
+                    .find(|x| x.name == n)
+                    .map(|x| &mut x.annotations),
+            }),
+            Some(Kind::Container) => m.containers.get_mut(head).map(|c| match member {
+                None => Some(&mut c.annotations),
                 Some(n) => {
                     if let Some(x) = c.entity_sets.get_mut(n) {
-                        x.annotations.0.extend(list.0);
+                        Some(&mut x.annotations)
                     } else if let Some(x) = c.singletons.get_mut(n) {
-                        x.annotations.0.extend(list.0);
+                        Some(&mut x.annotations)
                     } else if let Some(x) = c.action_imports.get_mut(n) {
-                        x.annotations.0.extend(list.0);
+                        Some(&mut x.annotations)
                     } else if let Some(x) = c.function_imports.get_mut(n) {
-                        x.annotations.0.extend(list.0);
+                        Some(&mut x.annotations)
                     } else {
-                        return false;
+                        None
                     }
                 }
+            }),
+            Some(Kind::Definition) if member.is_none() => m
+                .type_definitions
+                .get_mut(head)
+                .map(|t| Some(&mut t.annotations)),
+            Some(Kind::Term) if member.is_none() => {
+                m.terms.get_mut(head).map(|t| Some(&mut t.annotations))
             }
-            return true;
+            _ => None,
+        };
+        let found = match found {
+            Some(found) => found,
+            None if member.is_none() => m.schemas.get_mut(head).map(|s| &mut s.annotations),
+            None => None,
+        };
+        match found {
+            Some(annotations) => {
+                annotations.0.extend(list.0);
+                Ok(())
+            }
+            None => Err(list),
         }
-        if member.is_none() {
-            if let Some(t) = m.type_definitions.get_mut(head) {
-                t.annotations.0.extend(list.0);
-                return true;
-            }
-            if let Some(t) = m.terms.get_mut(head) {
-                t.annotations.0.extend(list.0);
-                return true;
-            }
-            if let Some(s) = m.schemas.get_mut(head) {
-                s.annotations.0.extend(list.0);
-                return true;
-            }
-        }
-        false
     }
 
     fn finish(mut self) -> Result<Model, Vec<Diagnostic>> {
-        let to_diag =
-            |docs: &[LoadedDocument], list: &mut Vec<(usize, Pos, String)>, error: bool| {
-                list.sort_by_key(|a| (a.0, a.1));
-                list.drain(..)
-                    .map(|(d, pos, msg)| {
-                        if error {
-                            Diagnostic::error(&docs[d].name, pos, msg)
-                        } else {
-                            Diagnostic::warning(&docs[d].name, pos, msg)
-                        }
-                    })
-                    .collect::<Vec<_>>()
-            };
+        let to_diag = |names: &[String], list: &mut Vec<(usize, Pos, String)>, error: bool| {
+            list.sort_by_key(|a| (a.0, a.1));
+            list.drain(..)
+                .map(|(d, pos, msg)| {
+                    if error {
+                        Diagnostic::error(&names[d], pos, msg)
+                    } else {
+                        Diagnostic::warning(&names[d], pos, msg)
+                    }
+                })
+                .collect::<Vec<_>>()
+        };
         if !self.errors.is_empty() {
-            let mut all = to_diag(self.docs, &mut self.errors, true);
-            all.extend(to_diag(self.docs, &mut self.warnings, false));
+            let mut all = to_diag(&self.names, &mut self.errors, true);
+            all.extend(to_diag(&self.names, &mut self.warnings, false));
             return Err(all);
         }
-        self.model.warnings = to_diag(self.docs, &mut self.warnings, false);
+        self.model.warnings = to_diag(&self.names, &mut self.warnings, false);
         Ok(self.model)
     }
 }
