@@ -1,0 +1,191 @@
+//! Invalid CSDL: every file in `tests/fixtures/invalid/` must fail to load with exactly the
+//! diagnostics of its sibling `.expected` file (`FILE:LINE:COL: error: message`, one a line, FILE
+//! being the fixture's file name), in the order `load_model` reports them.
+//!
+//! `UPDATE_EXPECTED=1 cargo test -p odata-codegen --test invalid` rewrites the `.expected` files;
+//! read every one before committing it: the line and column must point at the culprit.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use odata_codegen::model::{LoadedSource, SourceLoader, load_model};
+
+fn fixture_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/invalid")
+}
+
+/// Resolves references to the other fixtures of the folder (`Uri="sibling.xml"`); anything else is
+/// unavailable, as an absolute URL is for the command line.
+struct Siblings(BTreeMap<String, Vec<u8>>);
+
+impl SourceLoader for Siblings {
+    fn load(&mut self, uri: &str, _from: &str) -> Result<LoadedSource, String> {
+        match self.0.get(uri) {
+            Some(bytes) if !uri.contains('/') => Ok(LoadedSource {
+                name: uri.to_string(),
+                bytes: bytes.clone(),
+            }),
+            _ => Err("not a fixture of this folder".to_string()),
+        }
+    }
+}
+
+/// Fixture file name -> bytes, for every `.xml` and `.csdl` file of the folder.
+fn fixtures() -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for entry in std::fs::read_dir(fixture_dir()).expect("fixture folder") {
+        let path = entry.expect("entry").path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if name.ends_with(".xml") || name.ends_with(".csdl") {
+            out.insert(name.to_string(), std::fs::read(&path).expect("fixture"));
+        }
+    }
+    out
+}
+
+fn expected_path(name: &str) -> PathBuf {
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    fixture_dir().join(format!("{stem}.expected"))
+}
+
+/// The diagnostics of one fixture, as `load_model` prints them.
+fn diagnostics(name: &str, bytes: &[u8], all: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let mut loader = Siblings(all.clone());
+    match load_model(name, bytes, &mut loader) {
+        Ok(model) => vec![format!(
+            "<{name} loads; warnings: {:?}>",
+            model
+                .warnings
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+        )],
+        Err(errors) => errors.iter().map(ToString::to_string).collect(),
+    }
+}
+
+/// Fixtures that only serve as referenced documents of another fixture: they load on their own.
+fn is_helper(name: &str) -> bool {
+    name.starts_with("helper_")
+}
+
+#[test]
+fn every_invalid_fixture_gives_its_expected_diagnostics() {
+    let all = fixtures();
+    assert!(all.len() >= 20, "fixtures missing: {:?}", all.keys());
+    let update = std::env::var_os("UPDATE_EXPECTED").is_some();
+    let mut failures = Vec::new();
+    for (name, bytes) in &all {
+        if is_helper(name) {
+            continue;
+        }
+        let actual = diagnostics(name, bytes, &all);
+        let path = expected_path(name);
+        if update {
+            std::fs::write(&path, format!("{}\n", actual.join("\n"))).expect("write expected");
+            continue;
+        }
+        let expected = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .lines()
+            .map(str::to_string)
+            .collect::<Vec<_>>();
+        if actual != expected {
+            failures.push(format!(
+                "{name}:\n  expected:\n    {}\n  actual:\n    {}",
+                expected.join("\n    "),
+                actual.join("\n    ")
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} fixture(s) differ (UPDATE_EXPECTED=1 rewrites them):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn every_fixture_fails_with_errors_only_where_they_are_located() {
+    let all = fixtures();
+    for (name, bytes) in &all {
+        if is_helper(name) {
+            continue;
+        }
+        let mut loader = Siblings(all.clone());
+        let errors = match load_model(name, bytes, &mut loader) {
+            Ok(_) => panic!("{name} loads, but it is an invalid fixture"),
+            Err(errors) => errors,
+        };
+        assert!(errors.iter().any(|d| d.is_error()), "{name}: no error");
+        // every diagnostic points into a file of the folder, at a line that exists
+        for d in &errors {
+            let file = all
+                .get(&d.file)
+                .unwrap_or_else(|| panic!("{name}: {d} names no fixture"));
+            let lines = file.split(|b| *b == b'\n').count();
+            assert!(
+                d.pos.line >= 1 && d.pos.line as usize <= lines && d.pos.col >= 1,
+                "{name}: {d} is outside its file ({lines} lines)"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_expected_file_has_its_fixture() {
+    let all = fixtures();
+    for entry in std::fs::read_dir(fixture_dir()).expect("fixture folder") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "expected") {
+            let stem = path.file_stem().and_then(|s| s.to_str()).expect("stem");
+            assert!(
+                all.contains_key(&format!("{stem}.xml"))
+                    || all.contains_key(&format!("{stem}.csdl")),
+                "{} has no fixture",
+                path.display()
+            );
+        }
+    }
+}
+
+/// A third declaration of a container child or an enum member names the first one as "already
+/// declared", as the schema-level duplicates do; `model/resolve.rs` keeps the latest position
+/// instead (`BTreeMap::insert` replaces the first position).
+#[test]
+#[ignore = "bug: a third duplicate in an entity container or enum type says `already declared at` the second one, not the first (model/resolve.rs `container`, `enum_type`)"]
+fn a_third_duplicate_names_the_first_declaration() {
+    let text = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="test.invalid" Alias="t" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="a"><Key><PropertyRef Name="id" /></Key><Property Name="id" Type="Edm.String" Nullable="false" /></EntityType>
+      <EntityContainer Name="container">
+        <EntitySet Name="things" EntityType="t.a" />
+        <Singleton Name="things" Type="t.a" />
+        <Singleton Name="things" Type="t.a" />
+      </EntityContainer>
+      <EnumType Name="e"><Member Name="x" /><Member Name="x" /><Member Name="x" /></EnumType>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
+    let errors = load_model(
+        "dup.xml",
+        text.as_bytes(),
+        &mut odata_codegen::model::NoReferences,
+    )
+    .expect_err("duplicates");
+    let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "dup.xml:7:9: error: duplicate name `things` in entity container `container`: already declared at 6:9",
+            "dup.xml:8:9: error: duplicate name `things` in entity container `container`: already declared at 6:9",
+            "dup.xml:10:45: error: duplicate member `x` in enum type `e`: already declared at 10:26",
+            "dup.xml:10:64: error: duplicate member `x` in enum type `e`: already declared at 10:26",
+        ]
+    );
+}
