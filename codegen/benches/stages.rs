@@ -119,6 +119,7 @@ fn select_all(bencher: divan::Bencher) {
         include_types: &[],
         all: true,
         overlay: Some(&OVERLAY),
+        area_features: false,
     };
     bencher.bench(|| select(black_box(model), &options));
 }

@@ -80,6 +80,16 @@ impl Annotations {
         self.0.push(a);
     }
 
+    /// Moves `other`'s annotations to the end of these (taking its allocation when these are
+    /// empty).
+    pub(crate) fn append(&mut self, mut other: Annotations) {
+        if self.0.is_empty() {
+            *self = other;
+        } else {
+            self.0.append(&mut other.0);
+        }
+    }
+
     /// The first annotation of the qualified term without a qualifier, else with any qualifier.
     pub fn get(&self, term: &str) -> Option<&Annotation> {
         self.0

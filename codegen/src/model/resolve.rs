@@ -1,6 +1,7 @@
 //! From syntax trees to the resolved model: names, types, inheritance, containment, annotations.
 
 use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -310,14 +311,18 @@ impl Resolver {
                 self.kinds.reserve(items.len());
                 for (name, kind, pos) in items {
                     let q = join(ns, name);
-                    if let Some((_, first)) = self.kinds.get(&q).copied() {
-                        let msg = format!(
-                            "duplicate name `{name}` in schema `{ns}`: already declared at {}",
-                            self.describe(first)
-                        );
-                        self.error(d, pos, msg);
-                    } else {
-                        self.kinds.insert(q, (kind, loc(d, pos)));
+                    match self.kinds.entry(q) {
+                        Entry::Occupied(e) => {
+                            let first = e.get().1;
+                            let msg = format!(
+                                "duplicate name `{name}` in schema `{ns}`: already declared at {}",
+                                self.describe(first)
+                            );
+                            self.error(d, pos, msg);
+                        }
+                        Entry::Vacant(e) => {
+                            e.insert((kind, loc(d, pos)));
+                        }
                     }
                 }
                 for op in s.actions.iter().chain(&s.functions) {
@@ -353,19 +358,22 @@ impl Resolver {
         if list.is_empty() {
             return Annotations::default();
         }
-        let mut out = Vec::with_capacity(list.len());
-        for a in list {
-            let term = self.qualify_owned(doc, a.term);
-            let term_resolved = self.check_term(doc, a.pos, &term);
-            out.push(Annotation {
-                term,
-                qualifier: a.qualifier.or_else(|| qualifier.map(str::to_string)),
-                value: a.value,
-                term_resolved,
-                loc: loc(doc, a.pos),
-            });
-        }
-        Annotations(out)
+        // `map` + `collect` reuses the list's allocation for the resolved annotations
+        let list = list
+            .into_iter()
+            .map(|a| {
+                let term = self.qualify_owned(doc, a.term);
+                let term_resolved = self.check_term(doc, a.pos, &term);
+                Annotation {
+                    term,
+                    qualifier: a.qualifier.or_else(|| qualifier.map(str::to_string)),
+                    value: a.value,
+                    term_resolved,
+                    loc: loc(doc, a.pos),
+                }
+            })
+            .collect();
+        Annotations(list)
     }
 
     fn check_term(&mut self, doc: usize, pos: Pos, term: &str) -> bool {
@@ -1194,7 +1202,7 @@ impl Resolver {
                         .path_annotations
                         .entry(target.into_owned())
                         .or_default();
-                    entry.0.extend(list.0);
+                    entry.append(list);
                 } else {
                     self.warn(
                         d,
@@ -1382,7 +1390,7 @@ impl Resolver {
         };
         match found {
             Some(annotations) => {
-                annotations.0.extend(list.0);
+                annotations.append(list);
                 Ok(())
             }
             None => Err(list),
