@@ -1,0 +1,614 @@
+//! Hostile documents: deep nesting, huge attributes, millions of elements, DTD entities, reference
+//! cycles. Each must end in a diagnostic or a model, never a panic or a hang, in bounded memory.
+//!
+//! Memory is measured per scenario: a test re-runs itself alone in a child process
+//! (`HOSTILE_CHILD=1`), which prints its peak RSS (`VmHWM`, Linux only) at the end; the parent
+//! checks it against the scenario's bound.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use odata_codegen::diagnostics::Diagnostic;
+use odata_codegen::emit::{GenerateOptions, generate};
+use odata_codegen::model::{LoadedSource, Model, NoReferences, SourceLoader, load_model};
+
+const EDMX_OPEN: &str =
+    r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">"#;
+const SCHEMA_OPEN: &str = r#"<Schema Namespace="test.hostile" Alias="t" xmlns="http://docs.oasis-open.org/odata/ns/edm">"#;
+
+/// The standard Core vocabulary, alias `Core` (a standard vocabulary needs no file).
+const CORE_REFERENCE: &str = "<edmx:Reference Uri=\"https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Core.V1.xml\"><edmx:Include Namespace=\"Org.OData.Core.V1\" Alias=\"Core\"/></edmx:Reference>\n";
+
+/// A document whose one schema holds `body`; `references` go before `edmx:DataServices`.
+fn document(references: &str, body: &str) -> String {
+    let mut out = String::with_capacity(body.len() + 512);
+    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    out.push_str(EDMX_OPEN);
+    out.push('\n');
+    out.push_str(CORE_REFERENCE);
+    out.push_str(references);
+    out.push_str("<edmx:DataServices>\n");
+    out.push_str(SCHEMA_OPEN);
+    out.push('\n');
+    out.push_str(body);
+    out.push_str("\n</Schema>\n</edmx:DataServices>\n</edmx:Edmx>\n");
+    out
+}
+
+const ENTITY: &str = r#"<EntityType Name="thing"><Key><PropertyRef Name="id" /></Key><Property Name="id" Type="Edm.String" Nullable="false" /></EntityType>"#;
+
+fn lines(diagnostics: &[Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[track_caller]
+fn must_load(name: &str, text: &str, loader: &mut dyn SourceLoader) -> Model {
+    load_model(name, text.as_bytes(), loader)
+        .unwrap_or_else(|e| panic!("{name} does not load:\n{}", lines(&e)))
+}
+
+#[track_caller]
+fn must_fail(name: &str, text: &str) -> Vec<Diagnostic> {
+    match load_model(name, text.as_bytes(), &mut NoReferences) {
+        Ok(_) => panic!("{name} loads, but must not"),
+        Err(e) => {
+            assert!(e.iter().any(Diagnostic::is_error), "{}", lines(&e));
+            e
+        }
+    }
+}
+
+fn generate_all(model: &Model, label: &str) {
+    let options = GenerateOptions {
+        crate_name: "hostile".into(),
+        api_version: "v1.0".into(),
+        all: true,
+        metadata_label: label.into(),
+        runtime_path: "../runtime".into(),
+        standalone: true,
+        ..Default::default()
+    };
+    if let Err(e) = generate(model, &options) {
+        panic!("{label} does not generate:\n{}", lines(&e));
+    }
+}
+
+// ----- running a scenario alone, for its peak memory -----
+
+const CHILD: &str = "HOSTILE_CHILD";
+
+/// Peak resident set size of this process in KiB (Linux).
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Runs `scenario` in a child process made of this test alone and asserts that its peak RSS stays
+/// under `limit_mib`; in the child, runs it and prints the peak.
+fn bounded(test: &str, limit_mib: u64, scenario: impl FnOnce()) {
+    if std::env::var_os(CHILD).is_some() {
+        scenario();
+        if let Some(kib) = peak_rss_kib() {
+            println!("HOSTILE_PEAK_RSS_KIB={kib}");
+        }
+        return;
+    }
+    let exe = std::env::current_exe().expect("test binary");
+    let started = Instant::now();
+    let out = Command::new(exe)
+        .args([
+            test,
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+            "--include-ignored",
+        ])
+        .env(CHILD, "1")
+        .output()
+        .expect("the test binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "{test} failed in its child process ({}):\n{stdout}\n{stderr}",
+        out.status
+    );
+    let peak = stdout
+        .lines()
+        .find_map(|l| l.split_once("HOSTILE_PEAK_RSS_KIB=").map(|(_, n)| n))
+        .and_then(|n| n.trim().parse::<u64>().ok());
+    let Some(peak) = peak else {
+        eprintln!("{test}: peak memory not measured on this platform");
+        return;
+    };
+    eprintln!(
+        "{test}: peak RSS {} MiB, {:.1} s",
+        peak / 1024,
+        started.elapsed().as_secs_f64()
+    );
+    assert!(
+        peak / 1024 <= limit_mib,
+        "{test}: peak RSS {} MiB is over its bound of {limit_mib} MiB",
+        peak / 1024
+    );
+}
+
+// ----- deep nesting -----
+
+/// The document with `depth` nested `<open>` elements inside `<Annotation>` of a type; the first
+/// nested tag is on line 8.
+fn nested(open: &str, close: &str, depth: usize, inside_annotation: bool) -> String {
+    let mut body = String::with_capacity(depth * (open.len() + close.len()) + 256);
+    if inside_annotation {
+        body.push_str("<Annotations Target=\"t.thing\">\n<Annotation Term=\"Core.Description\">\n");
+    } else {
+        body.push_str("<ComplexType Name=\"deep\">\n\n");
+    }
+    for _ in 0..depth {
+        body.push_str(open);
+    }
+    body.push('\n');
+    for _ in 0..depth {
+        body.push_str(close);
+    }
+    if inside_annotation {
+        body.push_str("\n</Annotation>\n</Annotations>\n");
+    } else {
+        body.push_str("\n</ComplexType>\n");
+    }
+    body.push_str(ENTITY);
+    document("", &body)
+}
+
+/// Elements open above the nested ones: `edmx:Edmx`, `edmx:DataServices`, `Schema`, and
+/// `Annotations` + `Annotation` or `ComplexType`.
+const DEPTH_ABOVE_ANNOTATION: usize = 5;
+const DEPTH_ABOVE_TYPE: usize = 4;
+const MAX_DEPTH: usize = 2048;
+
+#[test]
+fn a_100k_level_nesting_inside_an_annotation_is_one_located_error() {
+    bounded(
+        "a_100k_level_nesting_inside_an_annotation_is_one_located_error",
+        64,
+        || {
+            let text = nested("<Collection>", "</Collection>", 100_000, true);
+            let errors = must_fail("deep.xml", &text);
+            let allowed = MAX_DEPTH - DEPTH_ABOVE_ANNOTATION;
+            let col = allowed * "<Collection>".len() + 1;
+            assert_eq!(
+                lines(&errors),
+                format!(
+                    "deep.xml:8:{col}: error: `<Collection>` is nested too deeply: elements may be nested at most {MAX_DEPTH} levels deep"
+                )
+            );
+        },
+    );
+}
+
+#[test]
+fn a_100k_level_nesting_of_unknown_elements_is_one_located_error() {
+    bounded(
+        "a_100k_level_nesting_of_unknown_elements_is_one_located_error",
+        64,
+        || {
+            let text = nested("<x:Unknown>", "</x:Unknown>", 100_000, false);
+            let errors = must_fail("deep.xml", &text);
+            let allowed = MAX_DEPTH - DEPTH_ABOVE_TYPE;
+            let col = allowed * "<x:Unknown>".len() + 1;
+            assert_eq!(
+                lines(&errors),
+                format!(
+                    "deep.xml:8:{col}: error: `<x:Unknown>` is nested too deeply: elements may be nested at most {MAX_DEPTH} levels deep"
+                )
+            );
+        },
+    );
+}
+
+/// Just under the limit, nested expressions load, clone and generate in a thread with a 4 MiB
+/// stack, half of a main thread's: what recurses on expression depth (the derived `Clone`, `Drop`,
+/// `PartialEq` of annotation values) stays within it. Loading and generating alone pass with
+/// 2 MiB; a derived `Clone` of a 2043-level expression needs about 2.5 MiB in a debug build.
+fn under_the_limit_on_a_small_stack(open: &'static str, close: &'static str, per_level: usize) {
+    let depth = (MAX_DEPTH - DEPTH_ABOVE_ANNOTATION) / per_level;
+    // on the type, and on an entity set (whose annotations selection copies)
+    let block = |target: &str| {
+        format!(
+            "<Annotations Target=\"{target}\"><Annotation Term=\"Core.Description\">{}{}</Annotation></Annotations>\n",
+            open.repeat(depth),
+            close.repeat(depth)
+        )
+    };
+    let body = format!(
+        "{ENTITY}\n<EntityContainer Name=\"c\"><EntitySet Name=\"things\" EntityType=\"t.thing\"/></EntityContainer>\n{}{}",
+        block("t.thing"),
+        block("t.c/things")
+    );
+    let text = document("", &body);
+    std::thread::Builder::new()
+        .stack_size(4 << 20)
+        .spawn(move || {
+            let model = must_load("deep.xml", &text, &mut NoReferences);
+            let copy = model.clone();
+            assert_eq!(
+                copy.entity_types["test.hostile.thing"]
+                    .annotations
+                    .iter()
+                    .count(),
+                1
+            );
+            assert!(copy.entity_types == model.entity_types);
+            drop(copy);
+            generate_all(&model, "deep.xml");
+        })
+        .expect("thread")
+        .join()
+        .expect("no panic (a stack overflow aborts the process instead)");
+}
+
+#[test]
+fn nested_collections_under_the_limit_load_on_a_small_stack() {
+    under_the_limit_on_a_small_stack("<Collection>", "</Collection>", 1);
+}
+
+#[test]
+fn nested_dynamic_expressions_under_the_limit_load_on_a_small_stack() {
+    under_the_limit_on_a_small_stack("<If>", "</If>", 1);
+}
+
+#[test]
+fn nested_records_under_the_limit_load_on_a_small_stack() {
+    under_the_limit_on_a_small_stack(
+        "<Record><PropertyValue Property=\"p\">",
+        "</PropertyValue></Record>",
+        2,
+    );
+}
+
+// ----- size -----
+
+#[test]
+fn a_50_mb_attribute_value_loads_in_bounded_memory() {
+    bounded(
+        "a_50_mb_attribute_value_loads_in_bounded_memory",
+        // the 50 MiB text and the value in the model (measured: 105 MiB)
+        192,
+        || {
+            let huge = "x".repeat(50 << 20);
+            let body = format!(
+                r#"<EntityType Name="thing"><Annotation Term="Core.Description" String="{huge}" /><Key><PropertyRef Name="id" /></Key><Property Name="id" Type="Edm.String" Nullable="false" /></EntityType>"#
+            );
+            drop(huge);
+            let text = document("", &body);
+            drop(body);
+            let model = must_load("huge.xml", &text, &mut NoReferences);
+            let description = model.entity_types["test.hostile.thing"]
+                .annotations
+                .description()
+                .expect("description");
+            assert_eq!(description.len(), 50 << 20);
+        },
+    );
+}
+
+#[test]
+fn a_50_mb_attribute_value_of_entity_references_loads_in_bounded_memory() {
+    bounded(
+        "a_50_mb_attribute_value_of_entity_references_loads_in_bounded_memory",
+        // two such attributes, each normalized once (measured: 203 MiB)
+        320,
+        || {
+            let huge = "&amp;&#x41;".repeat((50 << 20) / 11);
+            let body = format!(
+                r#"<EntityType Name="thing" Unknown="{huge}"><Annotation Term="Core.Description" String="{huge}" /><Key><PropertyRef Name="id" /></Key><Property Name="id" Type="Edm.String" Nullable="false" /></EntityType>"#
+            );
+            drop(huge);
+            let text = document("", &body);
+            drop(body);
+            let model = must_load("entities.xml", &text, &mut NoReferences);
+            let description = model.entity_types["test.hostile.thing"]
+                .annotations
+                .description()
+                .expect("description");
+            assert!(description.starts_with("&A&A"));
+        },
+    );
+}
+
+/// `count` complex types of `per_type` properties each, plus enum members: about
+/// `count * (per_type + 1)` elements.
+fn many_elements(count: usize, per_type: usize) -> String {
+    let mut body = String::with_capacity(count * per_type * 48);
+    for t in 0..count {
+        body.push_str(&format!("<ComplexType Name=\"c{t}\">"));
+        for p in 0..per_type {
+            body.push_str(&format!("<Property Name=\"p{p}\" Type=\"Edm.Int32\"/>"));
+        }
+        body.push_str("</ComplexType>\n");
+    }
+    body.push_str(ENTITY);
+    document("", &body)
+}
+
+#[test]
+fn a_hundred_thousand_elements_load_quickly() {
+    let text = many_elements(1_000, 100);
+    let started = Instant::now();
+    let model = must_load("many.xml", &text, &mut NoReferences);
+    assert_eq!(model.complex_types.len(), 1_000);
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+#[ignore = "slow in debug builds (about a minute): run with --release --ignored; RELIABILITY.md has the figures"]
+fn a_million_elements_load_in_bounded_memory() {
+    bounded("a_million_elements_load_in_bounded_memory", 2048, || {
+        let text = many_elements(10_000, 100);
+        let started = Instant::now();
+        let model = must_load("million.xml", &text, &mut NoReferences);
+        assert_eq!(model.complex_types.len(), 10_000);
+        eprintln!("1M elements: {:?}", started.elapsed());
+    });
+}
+
+#[test]
+fn a_million_unknown_elements_are_skipped_in_bounded_memory() {
+    bounded(
+        "a_million_unknown_elements_are_skipped_in_bounded_memory",
+        256,
+        || {
+            let mut body = String::with_capacity(20 << 20);
+            body.push_str("<ComplexType Name=\"c\">");
+            for _ in 0..1_000_000 {
+                body.push_str("<x:U a=\"1\"/>");
+            }
+            body.push_str("</ComplexType>");
+            body.push_str(ENTITY);
+            let text = document("", &body);
+            let started = Instant::now();
+            let model = must_load("unknown.xml", &text, &mut NoReferences);
+            assert_eq!(model.complex_types.len(), 1);
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "{:?}",
+                started.elapsed()
+            );
+        },
+    );
+}
+
+/// The reader checks each attribute against the ones before it in a `Vec` (syntax/reader.rs,
+/// `CsdlReader::attrs`, `self.keys.contains(&key)`): quadratic in the attributes of one element.
+#[test]
+#[ignore = "bug: reading an element with N attributes takes O(N^2) time (duplicate check scans a Vec in syntax/reader.rs `attrs`): 20k attributes 1 s, 200k attributes 50 s in debug"]
+fn an_element_with_many_attributes_is_read_in_linear_time() {
+    let mut attributes = String::new();
+    for i in 0..20_000 {
+        attributes.push_str(&format!(" a{i}=\"v\""));
+    }
+    let body = format!(
+        r#"<EntityType Name="thing"{attributes}><Key><PropertyRef Name="id" /></Key><Property Name="id" Type="Edm.String" Nullable="false" /></EntityType>"#
+    );
+    let text = document("", &body);
+    let started = Instant::now();
+    must_load("attributes.xml", &text, &mut NoReferences);
+    let small = started.elapsed();
+    // ten times the attributes must not take a hundred times as long
+    let mut attributes = String::new();
+    for i in 0..200_000 {
+        attributes.push_str(&format!(" a{i}=\"v\""));
+    }
+    let body = format!(
+        r#"<EntityType Name="thing"{attributes}><Key><PropertyRef Name="id" /></Key><Property Name="id" Type="Edm.String" Nullable="false" /></EntityType>"#
+    );
+    let text = document("", &body);
+    let started = Instant::now();
+    must_load("attributes.xml", &text, &mut NoReferences);
+    let large = started.elapsed();
+    eprintln!("20k attributes: {small:?}, 200k attributes: {large:?}");
+    assert!(
+        large < small * 40 + Duration::from_millis(200),
+        "20k attributes: {small:?}, 200k attributes: {large:?}"
+    );
+}
+
+// ----- DTD entities -----
+
+const BILLION_LAUGHS: &str = r#"<!DOCTYPE edmx:Edmx [
+  <!ENTITY lol "lol">
+  <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+  <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+  <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+  <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+  <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+  <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+  <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+  <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+  <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+  <!ENTITY xxe SYSTEM "file:///etc/passwd">
+  <!ENTITY % param SYSTEM "file:///etc/hostname">
+  %param;
+]>
+"#;
+
+/// A billion-laughs DTD with an external entity before the root.
+fn with_doctype(body: &str) -> String {
+    let text = document("", body);
+    let (prolog, rest) = text.split_once('\n').expect("prolog");
+    format!("{prolog}\n{BILLION_LAUGHS}{rest}")
+}
+
+#[test]
+fn entity_declarations_that_are_not_used_are_ignored() {
+    bounded(
+        "entity_declarations_that_are_not_used_are_ignored",
+        64,
+        || {
+            let text = with_doctype(ENTITY);
+            let model = must_load("laughs.xml", &text, &mut NoReferences);
+            assert_eq!(model.entity_types.len(), 1);
+        },
+    );
+}
+
+#[test]
+fn declared_entities_are_never_expanded() {
+    bounded("declared_entities_are_never_expanded", 64, || {
+        let body = r#"<EntityType Name="thing"><Annotation Term="Core.Description" String="&lol9;" /><Annotation Term="Core.LongDescription">&lol9;&xxe;</Annotation><Key><PropertyRef Name="id" /></Key><Property Name="id" Type="Edm.String" Nullable="false" DefaultValue="&xxe;" /></EntityType>"#;
+        let text = with_doctype(body);
+        let errors = must_fail("laughs.xml", &text);
+        let shown = lines(&errors);
+        assert_eq!(errors.len(), 4, "{shown}");
+        for name in ["lol9", "lol9", "xxe", "xxe"] {
+            assert!(
+                shown.contains(&format!("undefined entity reference `&{name};`")),
+                "{shown}"
+            );
+        }
+        assert!(!shown.contains("lollol"), "{shown}");
+        assert!(!shown.contains("root:"), "{shown}");
+    });
+}
+
+// ----- references -----
+
+/// Serves documents by URI from memory and counts every call.
+#[derive(Default)]
+struct Memory {
+    docs: BTreeMap<String, String>,
+    calls: usize,
+}
+
+impl SourceLoader for Memory {
+    fn load(&mut self, uri: &str, _from: &str) -> Result<LoadedSource, String> {
+        self.calls += 1;
+        let text = self.docs.get(uri).ok_or("no such document")?;
+        Ok(LoadedSource {
+            name: uri.to_string(),
+            bytes: text.clone().into_bytes(),
+        })
+    }
+}
+
+fn reference(uri: &str, namespace: &str, alias: &str) -> String {
+    format!(
+        "<edmx:Reference Uri=\"{uri}\"><edmx:Include Namespace=\"{namespace}\" Alias=\"{alias}\"/></edmx:Reference>\n"
+    )
+}
+
+fn schema_document(references: &str, namespace: &str, body: &str) -> String {
+    document(references, body).replace("test.hostile", namespace)
+}
+
+#[test]
+fn a_document_that_references_itself_loads_once() {
+    let text = schema_document(
+        &reference("self.xml", "test.self", "me"),
+        "test.self",
+        r#"<ComplexType Name="node"><Property Name="next" Type="me.node"/></ComplexType>"#,
+    );
+    let mut loader = Memory::default();
+    loader.docs.insert("self.xml".into(), text.clone());
+    let model = must_load("self.xml", &text, &mut loader);
+    assert_eq!(model.sources.len(), 1);
+    assert!(model.complex_types.contains_key("test.self.node"));
+    assert!(loader.calls <= 1, "{} loads", loader.calls);
+}
+
+#[test]
+fn a_cycle_of_two_documents_loads_each_once() {
+    let a = schema_document(
+        &reference("b.xml", "test.b", "b"),
+        "test.a",
+        r#"<ComplexType Name="x"><Property Name="y" Type="b.y"/></ComplexType>"#,
+    );
+    let b = schema_document(
+        &reference("a.xml", "test.a", "a"),
+        "test.b",
+        r#"<ComplexType Name="y"><Property Name="x" Type="a.x"/></ComplexType>"#,
+    );
+    let mut loader = Memory::default();
+    loader.docs.insert("a.xml".into(), a.clone());
+    loader.docs.insert("b.xml".into(), b);
+    let model = must_load("a.xml", &a, &mut loader);
+    let names: Vec<&str> = model.sources.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["a.xml", "b.xml"]);
+    assert!(model.complex_types.contains_key("test.a.x"));
+    assert!(model.complex_types.contains_key("test.b.y"));
+    assert_eq!(loader.calls, 2);
+    generate_all(&model, "a.xml");
+}
+
+/// A loader that makes up a new document for every reference: the chain never ends by itself.
+struct Endless {
+    calls: usize,
+}
+
+impl SourceLoader for Endless {
+    fn load(&mut self, _uri: &str, _from: &str) -> Result<LoadedSource, String> {
+        self.calls += 1;
+        let n = self.calls;
+        let text = schema_document(
+            &reference(
+                &format!("doc{}.xml", n + 1),
+                &format!("test.d{}", n + 1),
+                "next",
+            ),
+            &format!("test.d{n}"),
+            "",
+        );
+        Ok(LoadedSource {
+            name: format!("doc{n}.xml"),
+            bytes: text.into_bytes(),
+        })
+    }
+}
+
+#[test]
+fn an_endless_chain_of_references_stops_at_the_document_limit() {
+    let main = schema_document(&reference("doc1.xml", "test.d1", "next"), "test.main", "");
+    let mut loader = Endless { calls: 0 };
+    let errors = load_model("main.xml", main.as_bytes(), &mut loader).expect_err("too many");
+    assert!(loader.calls < 600, "{} loads", loader.calls);
+    assert!(
+        errors
+            .iter()
+            .any(|d| d.message.contains("too many referenced documents")),
+        "{}",
+        lines(&errors)
+    );
+}
+
+/// Every reference calls the loader before the loaded name is checked against the documents
+/// already read, so N references to one document read it N times: a document referencing itself
+/// N times costs N × its own size (quadratic in the input), through the command line's file
+/// loader as well.
+#[test]
+#[ignore = "bug: load_model calls SourceLoader::load for every edmx:Reference, also for a URI it has already loaded (model/load.rs), so N self-references read the document N times"]
+fn repeated_references_load_a_document_once() {
+    let mut references = String::new();
+    for _ in 0..1_000 {
+        references.push_str(&reference("self.xml", "test.self", "me"));
+    }
+    let text = schema_document(&references, "test.self", ENTITY);
+    let mut loader = Memory::default();
+    loader.docs.insert("self.xml".into(), text.clone());
+    must_load("self.xml", &text, &mut loader);
+    assert!(
+        loader.calls <= 1,
+        "{} loads of a {} KiB document for one URI",
+        loader.calls,
+        text.len() / 1024
+    );
+}
