@@ -4,11 +4,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A property that may be left out, sent as `null`, or set.
 ///
-/// Generated models declare such fields as
-/// `#[serde(default, skip_serializing_if = "odata_runtime::Nullable::is_absent")]`,
-/// so `Absent` is omitted from the JSON, `Null` is written as `null` (clearing the
-/// property in a PATCH) and `Value(v)` as `v`. Reading, a missing property is
-/// `Absent`, `null` is `Null` and anything else is `Value`.
+/// Generated models write such fields with [`crate::ObjectWriter::nullable`] and read them
+/// with [`crate::ObjectReader::take_nullable`], so `Absent` is omitted from the JSON, `Null` is
+/// written as `null` (clearing the property in a PATCH) and `Value(v)` as `v`. Reading, a
+/// missing property is `Absent`, `null` is `Null` and anything else is `Value`. (With serde's
+/// derive, use `#[serde(default, skip_serializing_if = "odata_runtime::Nullable::is_absent")]`.)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum Nullable<T> {
     /// Not present: the property is left out.

@@ -185,7 +185,7 @@ fn structure(
     doc = doc.markdown(format!("{}.", facts.join("; ")));
 
     let mut scope = Scope::with_reserved(&["odata_type", "additional_properties"]);
-    let mut fields = Vec::new();
+    let mut fields: Vec<Field> = Vec::new();
     for p in model.all_properties(&t.name) {
         let field = scope.claim(naming::field_name(&p.name));
         let wire = &p.name;
@@ -209,14 +209,15 @@ fn structure(
         if !notes.is_empty() {
             pdoc = pdoc.markdown(notes.join(" "));
         }
-        fields.push(field_tokens(
-            &field,
-            wire,
-            &pdoc,
-            value,
-            p.ty.collection,
-            p.nullable && !p.ty.collection,
-        ));
+        fields.push(Field {
+            ident: format_ident!("{}", field),
+            wire: wire.clone(),
+            doc: pdoc.tokens(),
+            ty: value,
+            collection: p.ty.collection,
+            nullable: p.nullable && !p.ty.collection,
+            gate: TokenStream::new(),
+        });
     }
     for n in model.all_navigation_properties(&t.name) {
         if !selection.types.contains(&n.target) {
@@ -238,57 +239,110 @@ fn structure(
             selection.type_areas.get(&t.name),
             selection.type_areas.get(&n.target),
         );
-        let field = field_tokens(&field, &n.name, &ndoc, value, n.collection, false);
-        fields.push(quote! { #gate #field });
+        fields.push(Field {
+            ident: format_ident!("{}", field),
+            wire: n.name.clone(),
+            doc: ndoc.tokens(),
+            ty: value,
+            collection: n.collection,
+            nullable: false,
+            gate,
+        });
     }
     let doc = doc.tokens();
     let type_doc = format!(
         " The OData type of the value (`@odata.type`), such as `#{}`; set it on a request body when the service must know the exact type.",
         t.name
     );
+    let decls = fields.iter().map(Field::declaration);
+    let writes = fields.iter().map(Field::write);
+    let reads = fields.iter().map(Field::read);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default)]
         pub struct #ident {
             #[doc = #type_doc]
-            #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
             pub odata_type: Option<String>,
-            #( #fields )*
+            #( #decls )*
             /// Properties the metadata does not declare, kept as sent so that a round trip loses nothing.
-            #[serde(flatten)]
             pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+        }
+
+        impl serde::Serialize for #ident {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut object = odata_runtime::ObjectWriter::start(serializer)?;
+                object.optional("@odata.type", &self.odata_type)?;
+                #( #writes )*
+                object.rest(&self.additional_properties)?;
+                object.end()
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #ident {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let mut object = odata_runtime::ObjectReader::read(deserializer)?;
+                Ok(Self {
+                    odata_type: object.take("@odata.type")?,
+                    #( #reads )*
+                    additional_properties: object.rest(),
+                })
+            }
         }
     }
 }
 
-fn field_tokens(
-    field: &str,
-    wire: &str,
-    doc: &Doc,
-    value: TokenStream,
+/// One declared property of a generated struct.
+struct Field {
+    ident: proc_macro2::Ident,
+    /// The JSON name.
+    wire: String,
+    doc: TokenStream,
+    /// The item type (`Vec` and optionality are added here).
+    ty: TokenStream,
     collection: bool,
     nullable: bool,
-) -> TokenStream {
-    let ident = format_ident!("{}", field);
-    let rename = (field != wire).then(|| quote! { rename = #wire, });
-    let doc = doc.tokens();
-    if collection {
-        quote! {
-            #doc
-            #[serde(#rename default, skip_serializing_if = "Option::is_none")]
-            pub #ident: Option<Vec<#value>>,
+    /// A feature gate for navigation properties into other areas.
+    gate: TokenStream,
+}
+
+impl Field {
+    fn declaration(&self) -> TokenStream {
+        let Field {
+            ident,
+            doc,
+            ty,
+            gate,
+            ..
+        } = self;
+        let ty = if self.collection {
+            quote! { Option<Vec<#ty>> }
+        } else if self.nullable {
+            quote! { odata_runtime::Nullable<#ty> }
+        } else {
+            quote! { Option<#ty> }
+        };
+        quote! { #doc #gate pub #ident: #ty, }
+    }
+
+    fn write(&self) -> TokenStream {
+        let Field {
+            ident, wire, gate, ..
+        } = self;
+        if self.nullable {
+            quote! { #gate object.nullable(#wire, &self.#ident)?; }
+        } else {
+            quote! { #gate object.optional(#wire, &self.#ident)?; }
         }
-    } else if nullable {
-        quote! {
-            #doc
-            #[serde(#rename default, skip_serializing_if = "odata_runtime::Nullable::is_absent")]
-            pub #ident: odata_runtime::Nullable<#value>,
-        }
-    } else {
-        quote! {
-            #doc
-            #[serde(#rename default, skip_serializing_if = "Option::is_none")]
-            pub #ident: Option<#value>,
+    }
+
+    fn read(&self) -> TokenStream {
+        let Field {
+            ident, wire, gate, ..
+        } = self;
+        if self.nullable {
+            quote! { #gate #ident: object.take_nullable(#wire)?, }
+        } else {
+            quote! { #gate #ident: object.take(#wire)?, }
         }
     }
 }

@@ -3,49 +3,85 @@
 /// The `entity` entity type.
 ///
 /// CSDL: `microsoft.graph.entity`; abstract; key `id`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Entity {
     /// The OData type of the value (`@odata.type`), such as `#microsoft.graph.entity`; set it on a request body when the service must know the exact type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Properties the metadata does not declare, kept as sent so that a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for Entity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = odata_runtime::ObjectWriter::start(serializer)?;
+        object.optional("@odata.type", &self.odata_type)?;
+        object.optional("id", &self.id)?;
+        object.rest(&self.additional_properties)?;
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for Entity {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = odata_runtime::ObjectReader::read(deserializer)?;
+        Ok(Self {
+            odata_type: object.take("@odata.type")?,
+            id: object.take("id")?,
+            additional_properties: object.rest(),
+        })
+    }
 }
 /// Remote assistance settings for the account
 ///
 /// CSDL: `microsoft.graph.remoteAssistanceSettings`; derives from `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoteAssistanceSettings {
     /// The OData type of the value (`@odata.type`), such as `#microsoft.graph.remoteAssistanceSettings`; set it on a request body when the service must know the exact type.
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Indicates if sessions to unenrolled devices are allowed for the account. This setting is configurable by the admin. Default value is false.
-    #[serde(
-        rename = "allowSessionsToUnenrolledDevices",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub allow_sessions_to_unenrolled_devices: Option<bool>,
     /// Indicates if sessions to block chat function. This setting is configurable by the admin. Default value is false.
-    #[serde(rename = "blockChat", default, skip_serializing_if = "Option::is_none")]
     pub block_chat: Option<bool>,
     /// The current state of remote assistance for the account. Possible values are: disabled, enabled. This setting is configurable by the admin. Remote assistance settings that have not yet been configured by the admin have a disabled state. Returned by default.
-    #[serde(
-        rename = "remoteAssistanceState",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub remote_assistance_state: Option<crate::models::RemoteAssistanceState>,
     /// Properties the metadata does not declare, kept as sent so that a round trip loses nothing.
-    #[serde(flatten)]
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+}
+impl serde::Serialize for RemoteAssistanceSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = odata_runtime::ObjectWriter::start(serializer)?;
+        object.optional("@odata.type", &self.odata_type)?;
+        object.optional("id", &self.id)?;
+        object
+            .optional(
+                "allowSessionsToUnenrolledDevices",
+                &self.allow_sessions_to_unenrolled_devices,
+            )?;
+        object.optional("blockChat", &self.block_chat)?;
+        object.optional("remoteAssistanceState", &self.remote_assistance_state)?;
+        object.rest(&self.additional_properties)?;
+        object.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for RemoteAssistanceSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let mut object = odata_runtime::ObjectReader::read(deserializer)?;
+        Ok(Self {
+            odata_type: object.take("@odata.type")?,
+            id: object.take("id")?,
+            allow_sessions_to_unenrolled_devices: object
+                .take("allowSessionsToUnenrolledDevices")?,
+            block_chat: object.take("blockChat")?,
+            remote_assistance_state: object.take("remoteAssistanceState")?,
+            additional_properties: object.rest(),
+        })
+    }
 }
 /// State of remote assistance for the account
 ///
