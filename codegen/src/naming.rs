@@ -9,6 +9,10 @@
 //!    trailing `_`.
 //! 5. Names that collide within one scope after 1-4 get `_2`, `_3`, ... in declaration order
 //!    ([`Scope`]).
+//!
+//! Module names also name files (`src/models/<module>.rs`): they are cut to [`MAX_MODULE_NAME`]
+//! characters, and a name Windows reserves for a device (`con`, `aux`, `nul`, `com1`...) gets a
+//! trailing `_`, so every generated path is a portable file name.
 
 use std::collections::BTreeSet;
 
@@ -67,9 +71,26 @@ pub fn field_name(name: &str) -> String {
     finish(ascii_only(name).to_snake_case(), "n_")
 }
 
-/// Module names follow the field rules.
+/// File names Windows reserves for devices, whatever the extension (`aux.rs` included).
+const RESERVED_FILE_NAMES: &[&str] = &[
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// The longest module name: `<name>_NN.rs` stays within the 128 characters of a generated path
+/// segment.
+pub const MAX_MODULE_NAME: usize = 120;
+
+/// Module names follow the field rules, cut to [`MAX_MODULE_NAME`] characters; a reserved file
+/// name gets a trailing `_`.
 pub fn module_name(name: &str) -> String {
-    field_name(name)
+    let mut module = field_name(name);
+    // field names are ASCII: any byte index is a character boundary
+    module.truncate(MAX_MODULE_NAME);
+    if RESERVED_FILE_NAMES.contains(&module.as_str()) {
+        module.push('_');
+    }
+    module
 }
 
 /// Enum variants follow the type rules.
@@ -175,6 +196,23 @@ mod tests {
         assert_eq!(field_name("Größe"), "gr_u00f6_u00df_e");
         assert!(syn::parse_str::<syn::Ident>(&field_name("Größe")).is_ok());
         assert!(syn::parse_str::<syn::Ident>(&type_name("日本")).is_ok());
+    }
+
+    #[test]
+    fn module_names_are_portable_file_names() {
+        assert_eq!(module_name("aux"), "aux_");
+        assert_eq!(module_name("Con"), "con_");
+        assert_eq!(module_name("LPT9"), "lpt9_");
+        assert_eq!(module_name("console"), "console");
+        assert_eq!(module_name("self"), "self_");
+        let long = module_name(&"a".repeat(128 * 3));
+        assert_eq!(long.len(), MAX_MODULE_NAME);
+        let mut scope = Scope::default();
+        scope.claim(long.clone());
+        assert!(crate::output::is_safe_relative_path(&format!(
+            "src/models/{}.rs",
+            scope.claim(long)
+        )));
     }
 
     #[test]
