@@ -100,8 +100,11 @@ impl Names {
             "Page",
         ]);
         if let Some(c) = model.container() {
-            names.client =
-                Some(builder_scope.claim(format!("{}Client", naming::type_name(&c.simple_name))));
+            // `Self_` + `Client` would not be UpperCamelCase: the keyword suffix goes
+            names.client = Some(builder_scope.claim(format!(
+                "{}Client",
+                naming::type_name(&c.simple_name).trim_end_matches('_')
+            )));
         }
         let mut per_type: BTreeMap<(&str, bool), usize> = BTreeMap::new();
         for k in selection.builders.keys() {
@@ -121,7 +124,12 @@ impl Names {
                     if per_type[&(k.entity_type.as_str(), k.collection)] > 1 =>
                 {
                     let p = parent.rsplit('.').next().unwrap_or(parent);
-                    format!("{}{}", naming::type_name(p), naming::type_name(navigation))
+                    // keyword suffixes (`Self_`) inside a joined name are not UpperCamelCase
+                    format!(
+                        "{}{}",
+                        naming::type_name(p).trim_end_matches('_'),
+                        naming::type_name(navigation).trim_end_matches('_')
+                    )
                 }
                 _ => naming::type_name(simple),
             };
