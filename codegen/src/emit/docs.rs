@@ -38,8 +38,29 @@ pub fn escape_markdown(text: &str) -> String {
     out
 }
 
+/// Bidi controls, line and paragraph separators (which some editors break lines at, outside the
+/// comment they stand in), and the default-ignorable characters that render as nothing.
 fn is_bidi_or_invisible(c: char) -> bool {
-    matches!(c as u32, 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2069 | 0xFEFF | 0x061C)
+    matches!(
+        c as u32,
+        0x00AD
+            | 0x034F
+            | 0x061C
+            | 0x115F..=0x1160
+            | 0x17B4..=0x17B5
+            | 0x180B..=0x180F
+            | 0x200B..=0x200F
+            | 0x2028..=0x202E
+            | 0x2060..=0x206F
+            | 0x3164
+            | 0xFE00..=0xFE0F
+            | 0xFEFF
+            | 0xFFA0
+            | 0xFFF0..=0xFFFB
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0000..=0xE0FFF
+    )
 }
 
 /// The length of an `http(s)://` URL at the start of `s`, if there is one.
@@ -112,6 +133,10 @@ mod tests {
             "See \\[docs\\](<https://aka.ms/x>). \\<b\\>bold\\</b\\> \\*x\\* a\\_b"
         );
         assert_eq!(escape_markdown("line\u{202E}evil"), "lineU+202Eevil");
+        assert_eq!(
+            escape_markdown("a\u{2028}b\u{2029}c\u{2066}d\u{E0041}e\u{AD}f"),
+            "aU+2028bU+2029cU+2066dU+E0041eU+00ADf"
+        );
         assert_eq!(escape_markdown("tab\there"), "tabU+0009here");
         assert_eq!(escape_markdown("# not a heading"), "\\# not a heading");
     }
