@@ -126,6 +126,19 @@ pub(crate) fn resolve(docs: Vec<LoadedDocument>) -> Result<Model, Vec<Diagnostic
 /// `Annotations` blocks with an external target, kept for the end of the build: (document, block).
 type Blocks = Vec<(usize, syntax::AnnotationBlock)>;
 
+/// [`Model::structured_type`], with the declared kind choosing the map (one search, not two).
+fn structured<'m>(
+    kinds: &FxMap<String, (Kind, Loc)>,
+    m: &'m Model,
+    name: &str,
+) -> Option<&'m StructuredType> {
+    match kinds.get(name) {
+        Some((Kind::Entity, _)) => m.entity_types.get(name),
+        Some((Kind::Complex, _)) => m.complex_types.get(name),
+        _ => None,
+    }
+}
+
 /// `ns.name` in one allocation.
 fn join(ns: &str, name: &str) -> String {
     let mut q = String::with_capacity(ns.len() + 1 + name.len());
@@ -1118,9 +1131,8 @@ impl Resolver {
                 }
                 let mut path: Vec<&str> = vec![start];
                 let mut current: &str = start;
-                while let Some(base) = m
-                    .structured_type(current)
-                    .and_then(|t| t.base_type.as_deref())
+                while let Some(base) =
+                    structured(&self.kinds, m, current).and_then(|t| t.base_type.as_deref())
                 {
                     if let Some(i) = path.iter().position(|p| *p == base) {
                         let cycle = &path[i..];
@@ -1130,7 +1142,7 @@ impl Resolver {
                             let k = shown.iter().position(|c| *c == first).unwrap_or(0);
                             shown.rotate_left(k);
                             shown.push(first);
-                            if let Some(t) = m.structured_type(first) {
+                            if let Some(t) = structured(&self.kinds, m, first) {
                                 found.push((
                                     t.loc,
                                     format!("base-type cycle: {}", shown.join(" -> ")),
