@@ -612,3 +612,329 @@ fn repeated_references_load_a_document_once() {
         text.len() / 1024
     );
 }
+
+// ----- hostile names and texts -----
+
+fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+const NAMES_FIXTURE: &str = "tests/fixtures/hostile/names.xml";
+
+fn hostile_files(runtime_path: &str) -> odata_codegen::output::GeneratedFiles {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(NAMES_FIXTURE);
+    let bytes = std::fs::read(&path).expect("fixture");
+    let model = load_model(NAMES_FIXTURE, &bytes, &mut NoReferences)
+        .unwrap_or_else(|e| panic!("{NAMES_FIXTURE} does not load:\n{}", lines(&e)));
+    let options = GenerateOptions {
+        crate_name: "hostile-names".into(),
+        api_version: "v1.0".into(),
+        all: true,
+        metadata_label: NAMES_FIXTURE.into(),
+        metadata_bytes: bytes,
+        runtime_path: runtime_path.into(),
+        standalone: true,
+        ..Default::default()
+    };
+    generate(&model, &options)
+        .unwrap_or_else(|e| panic!("{NAMES_FIXTURE} does not generate:\n{}", lines(&e)))
+}
+
+/// Markers in the fixture's descriptions and default values: code that must never leave a doc
+/// comment.
+const MARKERS: &[&str] = &[
+    "evil",
+    "injected",
+    "alert(",
+    "javascript:",
+    "process::exit",
+    "unsafe_code",
+    "nimda",
+    "he said",
+];
+
+/// Characters that must not reach generated text raw: controls other than the newline, bidi
+/// controls, line and paragraph separators, and characters that render as nothing.
+fn is_hidden(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        || matches!(
+            c as u32,
+            0x00AD
+                | 0x061C
+                | 0x180E
+                | 0x200B..=0x200F
+                | 0x2028..=0x202E
+                | 0x2060..=0x206F
+                | 0xFEFF
+                | 0xFFF9..=0xFFFB
+                | 0xE0000..=0xE007F
+        )
+}
+
+/// Every literal and identifier of `tokens` outside `#[doc = ...]` attributes.
+fn code_outside_docs(tokens: proc_macro2::TokenStream, out: &mut Vec<String>) {
+    use proc_macro2::{Delimiter, TokenTree};
+    for tree in tokens {
+        match tree {
+            TokenTree::Group(g) => {
+                let mut inner = g.stream().into_iter();
+                let is_doc = g.delimiter() == Delimiter::Bracket
+                    && matches!(inner.next(), Some(TokenTree::Ident(i)) if i == "doc");
+                if !is_doc {
+                    code_outside_docs(g.stream(), out);
+                }
+            }
+            TokenTree::Ident(i) => out.push(i.to_string()),
+            TokenTree::Literal(l) => out.push(l.to_string()),
+            TokenTree::Punct(_) => {}
+        }
+    }
+}
+
+#[test]
+fn hostile_names_and_texts_stay_identifiers_and_doc_text() {
+    let files = hostile_files("../runtime");
+    for (path, text) in &files.files {
+        assert!(
+            odata_codegen::output::is_safe_relative_path(path)
+                && (path == "Cargo.toml" || (path.starts_with("src/") && path.ends_with(".rs"))),
+            "unexpected generated path {path}"
+        );
+        if let Some(c) = text.chars().find(|c| is_hidden(*c)) {
+            panic!("{path} holds a raw U+{:04X}", c as u32);
+        }
+        if path == "Cargo.toml" {
+            // no build script, native links, proc macros or source replacement
+            let manifest: toml::Table = text.parse().expect("Cargo.toml parses");
+            for key in manifest.keys() {
+                assert!(
+                    [
+                        "package",
+                        "dependencies",
+                        "dev-dependencies",
+                        "features",
+                        "workspace"
+                    ]
+                    .contains(&key.as_str()),
+                    "Cargo.toml has a `{key}` table"
+                );
+            }
+            let package = manifest["package"].as_table().expect("[package]");
+            for key in ["build", "links", "proc-macro"] {
+                assert!(!package.contains_key(key), "[package] has `{key}`");
+            }
+            assert_eq!(package["name"].as_str(), Some("hostile-names"));
+            continue;
+        }
+        // every line holding metadata text is a doc comment
+        for (n, line) in text.lines().enumerate() {
+            let lower = line.to_lowercase();
+            if MARKERS.iter().any(|m| lower.contains(m)) {
+                let t = line.trim_start();
+                assert!(
+                    t.starts_with("///") || t.starts_with("//!"),
+                    "{path}:{}: metadata text outside a doc comment: {line}",
+                    n + 1
+                );
+            }
+        }
+        // and the parsed tokens agree: no identifier or literal outside a doc attribute holds it
+        let tokens: proc_macro2::TokenStream = text.parse().expect("generated code lexes");
+        let mut code = Vec::new();
+        code_outside_docs(tokens, &mut code);
+        for token in &code {
+            let lower = token.to_lowercase();
+            assert!(
+                !MARKERS.iter().any(|m| lower.contains(m)),
+                "{path}: metadata text became code: {token}"
+            );
+            assert!(
+                !matches!(
+                    token.as_str(),
+                    "unsafe" | "extern" | "include" | "include_str"
+                ),
+                "{path}: the generated code uses `{token}`"
+            );
+        }
+        // Markdown and HTML in doc text are escaped: rustdoc renders them as text
+        for raw in ["[link](javascript", "<script>", "<img", "```"] {
+            let unescaped = text
+                .match_indices(raw)
+                .any(|(i, _)| !text[..i].ends_with('\\'));
+            assert!(!unescaped, "{path}: unescaped `{raw}`");
+        }
+    }
+}
+
+#[test]
+fn hostile_names_map_deterministically() {
+    let a = hostile_files("../runtime");
+    let b = hostile_files("../runtime");
+    assert_eq!(a, b);
+    let paths: Vec<&str> = a.files.keys().map(String::as_str).collect();
+    // namespaces named like Windows devices and keywords, and a namespace too long for a file name
+    for expected in [
+        "src/models/aux_.rs",
+        "src/models/con_.rs",
+        "src/models/lpt9_.rs",
+        "src/models/self_.rs",
+    ] {
+        assert!(paths.contains(&expected), "{paths:?}");
+    }
+    assert!(
+        paths
+            .iter()
+            .all(|p| p.rsplit('/').next().is_some_and(|f| f.len() <= 128)),
+        "{paths:?}"
+    );
+    let models = &a.files["src/models/mod.rs"];
+    for item in [
+        "pub struct Self_ {", // ComplexType SELF
+        "pub struct Self2 {", // EntityType self, after SELF's `Self_`
+        "pub struct Type {",
+        "pub struct Type2 {",
+        "pub struct FooBar {",
+        "pub struct FooBar2 {",
+        "pub struct FooBar3 {",
+        "pub struct GrU00f6U00dfE {",
+        "pub struct U65e5U672c {",
+        "pub enum Fn {",
+        "pub type Async = String;",
+        "pub self_: ",
+        "pub self_2: ",
+        "pub crate_: ",
+        "pub super_: ",
+        "pub __: ",
+        "pub _2: ",
+        "pub gr_u00f6_u00df_e: ",
+        "pub u65e5_u672c: ",
+    ] {
+        assert!(models.contains(item), "models lack `{item}`");
+    }
+    // the wire names stay the metadata's
+    for wire in ["\"Größe\"", "\"日本\"", "\"self\"", "\"Self\"", "\"_\""] {
+        assert!(models.contains(wire), "models lack the wire name {wire}");
+    }
+}
+
+/// Every entity set and singleton of the container gets a client method and its path.
+#[test]
+#[ignore = "bug: select.rs records a root name only for the first entity set or singleton of a (type, collection) pair: `seen` skips the others before `root_of` gets their names, so the client lacks methods for them"]
+fn every_entity_set_and_singleton_has_a_client_method() {
+    let files = hostile_files("../runtime");
+    let requests = &files.files["src/requests.rs"];
+    for root in [
+        "self", "Self", "fooBar", "FooBar", "foo_bar", "type", "日本", "crate", "super",
+    ] {
+        assert!(
+            requests.contains(&format!("\"/{root}\"")),
+            "no client method for `/{root}`"
+        );
+    }
+}
+
+/// Writes the hostile crate into `target/hostile-crate` and runs clippy and rustdoc on it with
+/// `-D warnings`, in a target folder of its own beside it.
+#[test]
+fn the_hostile_crate_passes_clippy_and_rustdoc() {
+    let root = workspace_root().join("target/hostile-crate");
+    let target = workspace_root().join("target/hostile-crate-target");
+    let runtime = workspace_root()
+        .join("runtime")
+        .canonicalize()
+        .expect("runtime folder");
+    let _ = std::fs::remove_dir_all(&root);
+    for (path, text) in &hostile_files(&runtime.to_string_lossy()).files {
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+        std::fs::write(full, text).expect("write");
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(&cargo)
+        .args([
+            "clippy",
+            "--quiet",
+            "--all-targets",
+            "--no-default-features",
+            "--",
+            "-D",
+            "warnings",
+        ])
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", &target)
+        .status()
+        .expect("cargo runs");
+    assert!(
+        status.success(),
+        "the hostile crate fails clippy -D warnings"
+    );
+    let status = Command::new(&cargo)
+        .args(["doc", "--quiet", "--no-deps", "--no-default-features"])
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", &target)
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .status()
+        .expect("cargo runs");
+    assert!(
+        status.success(),
+        "the hostile crate fails rustdoc -D warnings"
+    );
+}
+
+// ----- invalid names: nothing is written -----
+
+#[test]
+fn invalid_names_give_one_located_error_each_and_generate_writes_nothing() {
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/invalid/semantic_invalid_names.xml");
+    let bytes = std::fs::read(&fixture).expect("fixture");
+    let errors = load_model("names.xml", &bytes, &mut NoReferences).expect_err("invalid names");
+    let text = String::from_utf8(bytes).expect("UTF-8");
+    // one error per invalid `Name`, on the line that holds it
+    let bad: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.split_once(" Name=\"").is_some_and(|(_, rest)| {
+                let name = rest.split('"').next().unwrap_or_default();
+                name.is_empty()
+                    || name.chars().count() > 128
+                    || !name.chars().all(|c| c.is_alphanumeric() || c == '_')
+                    || name.starts_with(|c: char| c.is_ascii_digit())
+            })
+        })
+        .map(|(i, _)| i + 1)
+        .collect();
+    let lines_reported: Vec<usize> = errors.iter().map(|d| d.pos.line as usize).collect();
+    assert_eq!(lines_reported, bad, "{}", lines(&errors));
+    assert!(
+        errors
+            .iter()
+            .all(|d| d.message.contains("is not a valid CSDL name"))
+    );
+
+    let out = workspace_root().join("target/hostile-invalid-out");
+    let _ = std::fs::remove_dir_all(&out);
+    let result = Command::new(env!("CARGO_BIN_EXE_odata-codegen"))
+        .args([
+            "generate",
+            "--all",
+            "--crate-name",
+            "invalid-names",
+            "--metadata",
+        ])
+        .arg(&fixture)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("odata-codegen runs");
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        stderr.matches("is not a valid CSDL name").count(),
+        bad.len(),
+        "{stderr}"
+    );
+    let written = std::fs::read_dir(&out).map_or(0, |d| d.count());
+    assert_eq!(written, 0, "generate wrote into --out on invalid input");
+}
