@@ -100,17 +100,43 @@ pub fn read_document(
 /// Marker for "a fatal error was recorded; stop reading".
 struct Fatal;
 
+/// Bytes per newline bitmap block.
+const BLOCK: usize = 4096;
+const WORDS: usize = BLOCK / 64;
+
 /// Incremental byte offset -> line/column conversion.
 ///
-/// Every node asks for the position of its start tag, in document order: each query counts the
-/// newlines between the previous answer and this one (a loop the compiler vectorizes), and only
-/// on a new line looks back for the line start, which is a few bytes of indentation away.
+/// Newlines of the block around the cursor are kept as a bitmap built in one straight pass, so
+/// a query costs a few word operations instead of a byte loop.
 #[derive(Debug, Clone)]
 struct Cursor {
     /// The last position answered.
     off: usize,
     line: usize,
     col: usize,
+    /// Start of the bitmap block; `usize::MAX` before the first one is built.
+    block: usize,
+    /// Bit `i` of word `w`: byte `block + 64 * w + i` is `\n`.
+    bits: [u64; WORDS],
+    /// The block is all ASCII (columns are byte distances).
+    ascii: bool,
+}
+
+/// Bit `i` set when byte `i` of `chunk` (at most 64 bytes) is `\n`.
+fn newline_mask(chunk: &[u8]) -> u64 {
+    let mut mask = 0;
+    let mut words = chunk.chunks_exact(8);
+    for (k, w) in (&mut words).enumerate() {
+        let t = u64::from_le_bytes(w.try_into().unwrap_or_default()) ^ NL;
+        let high = !(((t & LO7) + LO7) | t) & HI;
+        // Gather the eight high bits into one byte (the partial products never overlap).
+        mask |= ((high >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * k);
+    }
+    let done = chunk.len() - words.remainder().len();
+    for (i, &b) in words.remainder().iter().enumerate() {
+        mask |= u64::from(b == b'\n') << (done + i);
+    }
+    mask
 }
 
 const LO7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
@@ -200,7 +226,46 @@ impl Cursor {
             off: 0,
             line: 1,
             col: 1,
+            block: usize::MAX,
+            bits: [0; WORDS],
+            ascii: true,
         }
+    }
+
+    fn load(&mut self, text: &[u8], block: usize) {
+        let end = (block + BLOCK).min(text.len());
+        let bytes = &text[block.min(end)..end];
+        self.bits = [0; WORDS];
+        for (w, chunk) in self.bits.iter_mut().zip(bytes.chunks(64)) {
+            *w = newline_mask(chunk);
+        }
+        self.ascii = bytes.is_ascii();
+        self.block = block;
+    }
+
+    /// Newlines in `[from, to)` (both inside the loaded block) and the last one's offset.
+    fn scan(&self, from: usize, to: usize) -> (usize, Option<usize>) {
+        let (from, to) = (from - self.block, to - self.block);
+        if from >= to {
+            return (0, None);
+        }
+        let (first, last) = (from / 64, (to - 1) / 64);
+        let mut n = 0;
+        let mut last_nl = None;
+        for w in first..=last {
+            let mut m = self.bits[w];
+            if w == first {
+                m &= u64::MAX << (from % 64);
+            }
+            if w == last && to % 64 != 0 {
+                m &= (1u64 << (to % 64)) - 1;
+            }
+            if m != 0 {
+                n += m.count_ones() as usize;
+                last_nl = Some(self.block + w * 64 + 63 - m.leading_zeros() as usize);
+            }
+        }
+        (n, last_nl)
     }
 
     /// The position of byte `target`, scanning only between the previous target and this one.
@@ -209,14 +274,36 @@ impl Cursor {
         if target < self.off {
             self.back_to(text, target);
         } else {
-            let seg = &text[self.off..target];
-            let lines = count_newlines(seg);
-            if lines == 0 {
-                self.col += count_chars(seg);
-            } else {
-                self.line += lines;
-                let start = seg.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-                self.col = 1 + count_chars(&seg[start..]);
+            let mut from = self.off;
+            let (mut lines, mut last_nl) = (0, None);
+            if self.block == usize::MAX || self.off < self.block {
+                // First use, or after moving back: the block holding the cursor.
+                self.load(text, self.off - self.off % BLOCK);
+            }
+            while target >= self.block + BLOCK {
+                let (n, l) = self.scan(from, self.block + BLOCK);
+                lines += n;
+                last_nl = l.or(last_nl);
+                from = self.block + BLOCK;
+                self.load(text, from);
+            }
+            let (n, l) = self.scan(from, target);
+            lines += n;
+            last_nl = l.or(last_nl);
+            let chars = |a: usize, b: usize, ascii: bool| {
+                if ascii {
+                    b - a
+                } else {
+                    count_chars(&text[a..b])
+                }
+            };
+            let ascii = self.ascii && from >= self.block;
+            match last_nl {
+                Some(nl) => {
+                    self.line += lines;
+                    self.col = 1 + chars(nl + 1, target, ascii && nl + 1 >= self.block);
+                }
+                None => self.col += chars(self.off, target, ascii && self.off >= self.block),
             }
         }
         self.off = target;

@@ -1211,10 +1211,9 @@ fn check_cursor(text: &str, steps: &[usize]) {
 
 #[test]
 fn cursor_matches_a_naive_count() {
-    const BLOCK: usize = 4096;
     let text = "ab\nc\u{e9}\u{1F600}d\r\n\n\t\u{540d}\u{524d}xxxxxxxxxxxxxxxxxxxxxxx\nyyyyyyyyyyyyyyyyyyyy\u{e9}\u{e9}\u{e9}zz\n\nlast line";
     check_cursor(text, &[1, 3, 7, 13, 40]);
-    // Long texts: long lines, empty lines, multibyte characters on block edges.
+    // Several bitmap blocks: long lines, empty lines, multibyte characters on block edges.
     let mut long = String::new();
     let mut seed = 0x9E37_79B9_7F4A_7C15u64;
     while long.len() < 5 * BLOCK {
