@@ -14,7 +14,7 @@
 //! characters, and a name Windows reserves for a device (`con`, `aux`, `nul`, `com1`...) gets a
 //! trailing `_`, so every generated path is a portable file name.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -119,6 +119,10 @@ pub fn const_name(name: &str) -> String {
 #[derive(Debug, Clone, Default)]
 pub struct Scope {
     taken: BTreeSet<String>,
+    /// Per collided base, the number its last numbered variant got: the search for a free one
+    /// resumes there, so N names colliding on one base cost O(N log N), not O(N^2). Names are only
+    /// ever added, so the lowest free number of a base never goes down.
+    next: BTreeMap<String, u64>,
 }
 
 impl Scope {
@@ -126,6 +130,7 @@ impl Scope {
     pub fn with_reserved(reserved: &[&str]) -> Self {
         Scope {
             taken: reserved.iter().map(|s| s.to_string()).collect(),
+            next: BTreeMap::new(),
         }
     }
 
@@ -135,18 +140,21 @@ impl Scope {
         if self.taken.insert(candidate.clone()) {
             return candidate;
         }
-        let base = candidate.trim_end_matches('_');
+        let base = candidate.trim_end_matches('_').to_string();
         let camel = base.starts_with(|c: char| c.is_ascii_uppercase());
-        (2..)
-            .map(|n| {
-                if camel {
-                    format!("{base}{n}")
-                } else {
-                    format!("{base}_{n}")
-                }
-            })
-            .find(|c| self.taken.insert(c.clone()))
-            .unwrap_or(candidate)
+        let start = self.next.get(&base).copied().unwrap_or(2);
+        for n in start.. {
+            let numbered = if camel {
+                format!("{base}{n}")
+            } else {
+                format!("{base}_{n}")
+            };
+            if self.taken.insert(numbered.clone()) {
+                self.next.insert(base, n + 1);
+                return numbered;
+            }
+        }
+        candidate
     }
 
     pub fn contains(&self, name: &str) -> bool {
@@ -196,6 +204,26 @@ mod tests {
         assert_eq!(field_name("Größe"), "gr_u00f6_u00df_e");
         assert!(syn::parse_str::<syn::Ident>(&field_name("Größe")).is_ok());
         assert!(syn::parse_str::<syn::Ident>(&type_name("日本")).is_ok());
+    }
+
+    #[test]
+    fn numbering_skips_taken_names_and_resumes() {
+        let mut scope = Scope::default();
+        assert_eq!(scope.claim("a_3".into()), "a_3");
+        assert_eq!(scope.claim("a".into()), "a");
+        assert_eq!(scope.claim("a".into()), "a_2");
+        assert_eq!(scope.claim("a".into()), "a_4");
+        assert_eq!(scope.claim("a_".into()), "a_");
+        assert_eq!(scope.claim("a_".into()), "a_5");
+        assert_eq!(scope.claim("a_6".into()), "a_6");
+        assert_eq!(scope.claim("a".into()), "a_7");
+        // many collisions stay fast
+        let started = std::time::Instant::now();
+        for _ in 0..20_000 {
+            scope.claim("b".into());
+        }
+        assert_eq!(scope.claim("b".into()), "b_20001");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]
