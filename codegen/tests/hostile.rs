@@ -350,10 +350,10 @@ fn a_hundred_thousand_elements_load_quickly() {
     );
 }
 
+/// About 42 MB of text; measured: 428 MiB peak, 2.4 s in a debug build.
 #[test]
-#[ignore = "slow in debug builds (about a minute): run with --release --ignored; RELIABILITY.md has the figures"]
 fn a_million_elements_load_in_bounded_memory() {
-    bounded("a_million_elements_load_in_bounded_memory", 2048, || {
+    bounded("a_million_elements_load_in_bounded_memory", 768, || {
         let text = many_elements(10_000, 100);
         let started = Instant::now();
         let model = must_load("million.xml", &text, &mut NoReferences);
