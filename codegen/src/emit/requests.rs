@@ -13,7 +13,8 @@ use crate::naming::{self, Scope};
 use crate::select::{Builder, BuilderKey, Selection, Step};
 use crate::syntax::OperationKind;
 
-pub fn emit(model: &Model, selection: &Selection, names: &Names) -> TokenStream {
+/// The pieces of `requests.rs`: its inner attributes, the client, then one piece per builder.
+pub fn emit(model: &Model, selection: &Selection, names: &Names) -> Vec<TokenStream> {
     let mut items = Vec::new();
     let mut parameter_scope = Scope::default();
     for n in names.builders.values() {
@@ -32,13 +33,14 @@ pub fn emit(model: &Model, selection: &Selection, names: &Names) -> TokenStream 
             &mut parameter_scope,
         ));
     }
-    quote! {
+    let mut pieces = vec![quote! {
         #![doc = " Request builders: the service client and one builder per entity type and containment context."]
         #![doc = ""]
         #![doc = " Every operation returns an [`odata_runtime::Operation`]: call `into_request()` for the HTTP request"]
         #![doc = " without sending it, or `send().await` to run it through the client."]
-        #( #items )*
-    }
+    }];
+    pieces.extend(items);
+    pieces
 }
 
 fn client_tokens(model: &Model, selection: &Selection, names: &Names, client: &str) -> TokenStream {
@@ -104,6 +106,32 @@ fn client_tokens(model: &Model, selection: &Selection, names: &Names, client: &s
     }
 }
 
+/// Paths longer than this are shown in docs with their middle segments elided: a containment
+/// tree N levels deep has paths of N segments, and showing each in full made the generated code
+/// grow with N^2 (a 413 KiB document generated 190 MB).
+const MAX_SHOWN_PATH: usize = 512;
+
+/// A path as docs show it: in full, or its first three and last four segments around a `…`.
+fn shown_path(path: &str) -> String {
+    if path.len() <= MAX_SHOWN_PATH {
+        return path.to_string();
+    }
+    let segments: Vec<&str> = path.split('/').collect();
+    if segments.len() <= 8 {
+        // few but long segments: names are at most 128 characters, so this is rare
+        let mut cut = MAX_SHOWN_PATH;
+        while !path.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        return format!("{}…", &path[..cut]);
+    }
+    format!(
+        "{}/…/{}",
+        segments[..4].join("/"),
+        segments[segments.len() - 4..].join("/")
+    )
+}
+
 fn canonical_path(builder: &Builder, key: &BuilderKey) -> String {
     builder
         .paths
@@ -141,7 +169,7 @@ fn builder_tokens(
     parameter_scope: &mut Scope,
 ) -> TokenStream {
     let ident = format_ident!("{}", names.builders[key]);
-    let path = canonical_path(builder, key);
+    let path = shown_path(&canonical_path(builder, key));
     let entity = model.entity_types.get(&key.entity_type);
     let simple = entity.map_or(key.entity_type.as_str(), |e| e.simple_name.as_str());
     let ty = names
@@ -288,7 +316,11 @@ fn builder_tokens(
     let mut paths: Vec<&String> = builder.paths.iter().collect();
     paths.sort_by_key(|p| (p.len(), (*p).clone()));
     if !paths.is_empty() {
-        let shown: Vec<String> = paths.iter().take(5).map(|p| format!("`{p}`")).collect();
+        let shown: Vec<String> = paths
+            .iter()
+            .take(5)
+            .map(|p| format!("`{}`", shown_path(p)))
+            .collect();
         doc = doc.markdown(format!("Reached at {}.", shown.join(", ")));
     }
     let doc = doc.tokens();
