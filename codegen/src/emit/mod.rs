@@ -83,10 +83,19 @@ pub fn generate(
         },
     );
     let names = Names::assign(model, &selection);
+    let mut pieces: Vec<(String, Vec<TokenStream>)> = vec![(
+        "src/lib.rs".into(),
+        vec![lib_rs(model, &selection, &names, options)],
+    )];
+    pieces.extend(models::emit(model, &selection, &names));
+    pieces.push((
+        "src/requests.rs".into(),
+        requests::emit(model, &selection, &names),
+    ));
     let mut files = GeneratedFiles::default();
     let mut errors = Vec::new();
-    let mut put =
-        |path: String, tokens: TokenStream, files: &mut GeneratedFiles| match format_file(tokens) {
+    for (path, formatted) in format_files(pieces) {
+        match formatted {
             Ok(text) => {
                 files
                     .files
@@ -97,21 +106,8 @@ pub fn generate(
                 Pos { line: 1, col: 1 },
                 format!("internal error: generated code does not parse: {e}"),
             )),
-        };
-
-    put(
-        "src/lib.rs".into(),
-        lib_rs(model, &selection, &names, options),
-        &mut files,
-    );
-    for (module, tokens) in models::emit(model, &selection, &names) {
-        put(module, tokens, &mut files);
+        }
     }
-    put(
-        "src/requests.rs".into(),
-        requests::emit(model, &selection, &names),
-        &mut files,
-    );
     files.files.insert(
         "Cargo.toml".into(),
         format!(
@@ -133,9 +129,64 @@ pub fn generate(
     Ok(files)
 }
 
-fn format_file(tokens: TokenStream) -> Result<String, syn::Error> {
-    let file: syn::File = syn::parse2(tokens)?;
-    Ok(prettyplease::unparse(&file))
+/// Formats every file, its pieces on all cores: each piece (an item or a few) is parsed and
+/// printed on its own, and a file is its pieces' text in order, which is what formatting the
+/// whole file gives, without one huge syntax tree.
+fn format_files(
+    files: Vec<(String, Vec<TokenStream>)>,
+) -> Vec<(String, Result<String, syn::Error>)> {
+    // token streams are not `Send`: threads get their text
+    let jobs: Vec<(usize, String)> = files
+        .iter()
+        .enumerate()
+        .flat_map(|(f, (_, pieces))| pieces.iter().map(move |p| (f, p.to_string())))
+        .collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let results: Vec<Vec<(usize, Result<String, String>)>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                let jobs = &jobs;
+                scope.spawn(move || {
+                    jobs.iter()
+                        .enumerate()
+                        .skip(t)
+                        .step_by(threads)
+                        .map(|(i, (_, text))| {
+                            let formatted = syn::parse_file(text)
+                                .map(|file| prettyplease::unparse(&file))
+                                .map_err(|e| e.to_string());
+                            (i, formatted)
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    let mut by_job: Vec<Option<Result<String, String>>> = vec![None; jobs.len()];
+    for (i, r) in results.into_iter().flatten() {
+        by_job[i] = Some(r);
+    }
+    let mut out: Vec<(String, Result<String, syn::Error>)> = files
+        .iter()
+        .map(|(path, _)| (path.clone(), Ok(String::new())))
+        .collect();
+    for ((f, _), r) in jobs.iter().zip(by_job) {
+        let r = r.unwrap_or_else(|| Err("a formatting thread stopped".to_string()));
+        match (&mut out[*f].1, r) {
+            (Ok(text), Ok(piece)) => text.push_str(&piece),
+            (slot @ Ok(_), Err(e)) => {
+                *slot = Err(syn::Error::new(proc_macro2::Span::call_site(), e))
+            }
+            (Err(_), _) => {}
+        }
+    }
+    out
 }
 
 fn lib_rs(

@@ -14,7 +14,13 @@ use crate::naming::{self, Scope};
 use crate::select::Selection;
 
 /// (file path, tokens) for every models module.
-pub fn emit(model: &Model, selection: &Selection, names: &Names) -> Vec<(String, TokenStream)> {
+/// (file path, pieces) for every models module; the first piece holds the module's inner
+/// attributes and submodule declarations.
+pub fn emit(
+    model: &Model,
+    selection: &Selection,
+    names: &Names,
+) -> Vec<(String, Vec<TokenStream>)> {
     let boxed = recursive_edges(model, selection);
     let mut items: BTreeMap<Vec<String>, Vec<TokenStream>> = BTreeMap::new();
     items.entry(Vec::new()).or_default();
@@ -67,12 +73,12 @@ pub fn emit(model: &Model, selection: &Selection, names: &Names) -> Vec<(String,
             } else {
                 quote! {}
             };
-            let tokens = quote! {
+            let mut pieces = vec![quote! {
                 #![doc = #doc]
                 #subs
-                #( #body )*
-            };
-            (Names::module_file(&module), tokens)
+            }];
+            pieces.extend(body);
+            (Names::module_file(&module), pieces)
         })
         .collect()
 }
