@@ -1,5 +1,8 @@
 //! The `odata-codegen` command line: `inspect` and `generate`, run as a process.
 
+mod common;
+
+use common::{corpus, csdl_files};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -409,32 +412,6 @@ fn generate_writes_then_only_changes_and_keeps_hand_owned_files() {
 }
 
 // ---- corpus ---------------------------------------------------------------------------------------
-
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("ODATA_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join("../shared/corpus"));
-    if dir.is_dir() {
-        Some(std::fs::canonicalize(&dir).unwrap_or(dir))
-    } else {
-        eprintln!("skipped: no corpus at {} (set ODATA_CORPUS)", dir.display());
-        None
-    }
-}
-
-fn csdl_files(dir: &Path, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            csdl_files(&path, found);
-        } else if path.extension().is_some_and(|e| e == "csdl" || e == "xml") {
-            found.push(path);
-        }
-    }
-}
 
 #[test]
 fn corpus_documents_inspect_cleanly() {

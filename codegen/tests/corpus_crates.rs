@@ -2,27 +2,11 @@
 //! `odata-codegen generate --all` and checked with clippy `-D warnings`, with all area features
 //! and with none. (The Graph documents are checked by `bench/whole-graph.sh`: minutes each.)
 
+mod common;
+
+use common::{corpus, workspace};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("ODATA_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join("../shared/corpus"));
-    if dir.join("odata").is_dir() {
-        Some(dir)
-    } else {
-        println!(
-            "skipping: corpus folder {} is absent (set ODATA_CORPUS)",
-            dir.display()
-        );
-        None
-    }
-}
 
 fn documents(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {

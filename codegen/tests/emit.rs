@@ -168,68 +168,59 @@ fn fixture_crates_compile_without_warnings() {
         ),
     )
     .expect("workspace manifest");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
-        .args([
-            "clippy",
-            "--quiet",
-            "--workspace",
-            "--all-targets",
-            "--no-default-features",
-            "--",
-            "-D",
-            "warnings",
-        ])
-        .current_dir(&root)
-        .env("CARGO_TARGET_DIR", root.join("target"))
-        .status()
-        .expect("cargo runs");
+    let clippy = [
+        "clippy",
+        "--quiet",
+        "--workspace",
+        "--all-targets",
+        "--no-default-features",
+    ];
     assert!(
-        status.success(),
+        cargo(&root, &clippy, &["--", "-D", "warnings"], &[]),
         "generated fixture crates do not pass clippy -D warnings"
     );
     // descriptions hold brackets, URLs and markup that rustdoc must read literally
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
-        .args([
-            "doc",
-            "--quiet",
-            "--workspace",
-            "--no-deps",
-            "--no-default-features",
-        ])
-        .current_dir(&root)
-        .env("CARGO_TARGET_DIR", root.join("target"))
-        .env("RUSTDOCFLAGS", "-D warnings")
-        .status()
-        .expect("cargo runs");
+    let doc = [
+        "doc",
+        "--quiet",
+        "--workspace",
+        "--no-deps",
+        "--no-default-features",
+    ];
     assert!(
-        status.success(),
+        cargo(&root, &doc, &[], &[("RUSTDOCFLAGS", "-D warnings")]),
         "generated fixture crates do not document without warnings"
     );
     // each area feature compiles alone, and so does the crate without any
     for features in ["", "me", "users", "full"] {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args([
-                "clippy",
-                "--quiet",
-                "-p",
-                "fixture-containment-areas",
-                "--no-default-features",
-                "--features",
-                features,
-                "--",
-                "-D",
-                "warnings",
-            ])
-            .current_dir(&root)
-            .env("CARGO_TARGET_DIR", root.join("target"))
-            .status()
-            .expect("cargo runs");
+        let clippy = [
+            "clippy",
+            "--quiet",
+            "-p",
+            "fixture-containment-areas",
+            "--no-default-features",
+        ];
         assert!(
-            status.success(),
+            cargo(
+                &root,
+                &clippy,
+                &["--features", features, "--", "-D", "warnings"],
+                &[]
+            ),
             "the areas fixture does not pass clippy with features `{features}`"
         );
     }
+}
+
+/// Runs cargo in `root` with a target folder of its own.
+fn cargo(root: &Path, args: &[&str], more: &[&str], env: &[(&str, &str)]) -> bool {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    Command::new(cargo)
+        .args(args)
+        .args(more)
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .envs(env.iter().copied())
+        .status()
+        .is_ok_and(|s| s.success())
 }

@@ -1,9 +1,12 @@
 //! Stage 2, the resolved model: names, references, inheritance, operations, annotations and the
 //! diagnostics of semantic errors, on small inline CSDL documents and on the corpus.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+mod common;
 
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::{corpus, csdl_files};
 use odata_codegen::diagnostics::{Diagnostic, Severity};
 use odata_codegen::model::{
     LoadedSource, Model, NoReferences, Permission, Restriction, SourceLoader, TypeKind, TypeRef,
@@ -1114,22 +1117,6 @@ fn every_error_of_a_document_is_reported_in_one_run_in_source_order() {
 
 // ----- the corpus -----
 
-/// The corpus folder (`ODATA_CORPUS`, else `../shared/corpus` next to the workspace).
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("ODATA_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"));
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!(
-            "skipping: no corpus at {} (set ODATA_CORPUS)",
-            dir.display()
-        );
-        None
-    }
-}
-
 /// Reads referenced documents from files: a relative `Uri` names a file next to the referencing one.
 struct FileLoader;
 
@@ -1242,20 +1229,6 @@ fn corpus_v1_prod_counts_and_facts() {
         people.annotations.update_restrictions().unwrap().allowed,
         Some(false)
     );
-}
-
-fn csdl_files(dir: &Path, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            csdl_files(&path, found);
-        } else if path.extension().is_some_and(|e| e == "xml" || e == "csdl") {
-            found.push(path);
-        }
-    }
 }
 
 /// Corpus documents that stretch CSDL the way real tools do: they load, with these warnings

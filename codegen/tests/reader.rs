@@ -3,26 +3,12 @@
 //! Timing (release build, prints the ratio):
 //! `cargo test --release -p odata-codegen --test reader -- --ignored --nocapture`
 
-use std::path::PathBuf;
+mod common;
+
 use std::time::Instant;
 
+use common::corpus;
 use odata_codegen::syntax::{ReadOptions, read_document};
-
-fn corpus() -> Option<PathBuf> {
-    let dir = match std::env::var_os("ODATA_CORPUS") {
-        Some(d) => PathBuf::from(d),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"),
-    };
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!(
-            "skipping: corpus folder {} is absent (set ODATA_CORPUS)",
-            dir.display()
-        );
-        None
-    }
-}
 
 #[test]
 fn reads_a_small_document_through_the_public_api() {
