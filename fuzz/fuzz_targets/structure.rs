@@ -234,6 +234,43 @@ struct DocTree {
 struct Input {
     docs: Vec<DocTree>,
     area_features: bool,
+    /// Any text, given in turn as the `Core.Description` of every element that has docs.
+    descriptions: Vec<String>,
+}
+
+/// Elements whose `Core.Description` reaches the generated docs.
+const DOCUMENTED: &[&str] = &[
+    "EntityType",
+    "ComplexType",
+    "EnumType",
+    "Member",
+    "TypeDefinition",
+    "Property",
+    "NavigationProperty",
+    "Action",
+    "Function",
+    "EntitySet",
+    "Singleton",
+];
+
+/// What rendering needs besides the tree: the descriptions to hand out.
+struct Ctx<'a> {
+    descriptions: &'a [String],
+    next: usize,
+}
+
+impl Ctx<'_> {
+    fn description(&mut self, name: &str) -> Option<String> {
+        if self.descriptions.is_empty() || !DOCUMENTED.contains(&name) {
+            return None;
+        }
+        let text = &self.descriptions[self.next % self.descriptions.len()];
+        self.next += 1;
+        Some(format!(
+            "<Annotation Term=\"Org.OData.Core.V1.Description\" String=\"{}\"/>",
+            escape(text)
+        ))
+    }
 }
 
 fn pick<'a>(list: &[&'a str], i: u8) -> &'a str {
@@ -249,6 +286,11 @@ fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
+            // as references, so that line ends survive attribute normalization and controls,
+            // bidi and invisible characters reach the model
+            c if c.is_control() || matches!(c as u32, 0x2000..=0x206F | 0xFEFF) => {
+                let _ = write!(out, "&#x{:X};", c as u32);
+            }
             c => out.push(c),
         }
     }
@@ -289,7 +331,7 @@ fn render_value(v: &Value, out: &mut String, depth: usize) {
     }
 }
 
-fn render_node(node: &Node, out: &mut String) {
+fn render_node(node: &Node, out: &mut String, ctx: &mut Ctx<'_>) {
     // an explicit stack: the tree may be deep
     enum Step<'a> {
         Open(&'a Node),
@@ -306,11 +348,15 @@ fn render_node(node: &Node, out: &mut String) {
                     render_value(v, out, 0);
                     out.push('"');
                 }
-                if n.children.is_empty() && n.text.is_none() {
+                let description = ctx.description(name);
+                if n.children.is_empty() && n.text.is_none() && description.is_none() {
                     out.push_str("/>");
                     continue;
                 }
                 out.push('>');
+                if let Some(d) = description {
+                    out.push_str(&d);
+                }
                 if let Some(t) = &n.text {
                     render_value(t, out, 0);
                 }
@@ -326,7 +372,7 @@ fn render_node(node: &Node, out: &mut String) {
     }
 }
 
-fn render_schema(s: &SchemaTree, out: &mut String) {
+fn render_schema(s: &SchemaTree, out: &mut String, ctx: &mut Ctx<'_>) {
     let _ = write!(
         out,
         "<Schema xmlns=\"{EDM}\" Namespace=\"{}\"",
@@ -337,16 +383,16 @@ fn render_schema(s: &SchemaTree, out: &mut String) {
     }
     out.push('>');
     for c in &s.children {
-        render_node(c, out);
+        render_node(c, out, ctx);
     }
     out.push_str("</Schema>\n");
 }
 
-fn render(doc: &DocTree) -> String {
+fn render(doc: &DocTree, ctx: &mut Ctx<'_>) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     if !doc.edmx {
         match doc.schemas.first() {
-            Some(s) => render_schema(s, &mut out),
+            Some(s) => render_schema(s, &mut out, ctx),
             None => out.push_str(&format!("<Schema xmlns=\"{EDM}\" Namespace=\"ns0\"/>")),
         }
         return out;
@@ -370,10 +416,19 @@ fn render(doc: &DocTree) -> String {
     }
     out.push_str("<edmx:DataServices>\n");
     for s in &doc.schemas {
-        render_schema(s, &mut out);
+        render_schema(s, &mut out, ctx);
     }
     out.push_str("</edmx:DataServices>\n</edmx:Edmx>\n");
     out
+}
+
+/// Characters that must not reach generated text raw.
+fn is_hidden(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        || matches!(
+            c as u32,
+            0x061C | 0x200B..=0x200F | 0x2028..=0x202E | 0x2060..=0x206F | 0xFEFF
+        )
 }
 
 /// `docN.xml` -> the N-th rendered document; the main one is `doc0.xml`.
@@ -401,7 +456,16 @@ fuzz_target!(|input: Input| {
     if input.docs.is_empty() {
         return;
     }
-    let docs: Vec<String> = input.docs.iter().take(3).map(render).collect();
+    let mut ctx = Ctx {
+        descriptions: &input.descriptions,
+        next: 0,
+    };
+    let docs: Vec<String> = input
+        .docs
+        .iter()
+        .take(3)
+        .map(|d| render(d, &mut ctx))
+        .collect();
     let main = docs[0].clone();
     let mut loader = Docs(docs);
     let Ok(model) = load_model("doc0.xml", main.as_bytes(), &mut loader) else {
@@ -420,8 +484,13 @@ fuzz_target!(|input: Input| {
     };
     match generate(&model, &options) {
         Ok(files) => {
-            for path in files.files.keys() {
+            for (path, text) in &files.files {
                 assert!(is_safe_relative_path(path), "unsafe path {path}");
+                // metadata text reaches the output escaped: no raw control, bidi or line
+                // separator character
+                if let Some(c) = text.chars().find(|c| is_hidden(*c)) {
+                    panic!("{path} holds a raw U+{:04X}", c as u32);
+                }
             }
         }
         Err(errors) => {
