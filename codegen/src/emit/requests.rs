@@ -46,7 +46,7 @@ pub fn emit(model: &Model, selection: &Selection, names: &Names) -> Vec<TokenStr
 fn client_tokens(model: &Model, selection: &Selection, names: &Names, client: &str) -> TokenStream {
     let ident = format_ident!("{}", client);
     let container = model.container();
-    let mut scope = Scope::with_reserved(&["new", "client"]);
+    let mut scope = Scope::with_reserved(&[&["new", "client"], naming::TRAIT_METHODS].concat());
     let mut methods = Vec::new();
     for (root, entry) in &selection.roots {
         let method = format_ident!("{}", scope.claim(naming::field_name(root)));
@@ -176,7 +176,7 @@ fn builder_tokens(
         .types
         .contains_key(&key.entity_type)
         .then(|| names.type_path(&key.entity_type));
-    let mut scope = Scope::with_reserved(&["new", "path"]);
+    let mut scope = Scope::with_reserved(&[&["new", "path"], naming::TRAIT_METHODS].concat());
     let mut methods = Vec::new();
     let mut extra_items = Vec::new();
 
