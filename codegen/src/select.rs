@@ -220,6 +220,18 @@ pub fn select(model: &Model, options: &SelectOptions<'_>) -> Selection {
         if !alive {
             continue;
         }
+        // Every entity set and singleton is a root, even when an earlier one of the same type
+        // already walked the same builder.
+        if v.path.matches('/').count() == 1 {
+            root_of
+                .entry(v.key.clone())
+                .or_default()
+                .insert(v.path[1..].to_string());
+            paths_of
+                .entry(v.key.clone())
+                .or_default()
+                .insert(v.path.clone());
+        }
         if !seen.insert((v.key.clone(), v.states.clone())) {
             continue;
         }
@@ -227,12 +239,6 @@ pub fn select(model: &Model, options: &SelectOptions<'_>) -> Selection {
             .entry(v.key.clone())
             .or_default()
             .insert(v.path.clone());
-        if v.path.matches('/').count() == 1 {
-            root_of
-                .entry(v.key.clone())
-                .or_default()
-                .insert(v.path[1..].to_string());
-        }
         let matched = options.all || patterns.iter().zip(&v.states).any(|(p, s)| accepts(p, s));
         if matched {
             selected.insert(v.key.clone());

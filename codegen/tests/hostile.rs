@@ -819,7 +819,6 @@ fn hostile_names_map_deterministically() {
 
 /// Every entity set and singleton of the container gets a client method and its path.
 #[test]
-#[ignore = "bug: select.rs records a root name only for the first entity set or singleton of a (type, collection) pair: `seen` skips the others before `root_of` gets their names, so the client lacks methods for them"]
 fn every_entity_set_and_singleton_has_a_client_method() {
     let files = hostile_files("../runtime");
     let requests = &files.files["src/requests.rs"];
