@@ -73,6 +73,7 @@ pub fn load_model(
     let mut warnings = Vec::new();
     let mut docs: Vec<LoadedDocument> = Vec::new();
     let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut requested: BTreeSet<(String, String)> = BTreeSet::new();
     seen.insert(name.to_string());
     let main = read_document(bytes, name, &options)?;
     docs.push(LoadedDocument {
@@ -114,6 +115,10 @@ pub fn load_model(
                     format!("too many referenced documents (more than {MAX_DOCUMENTS})"),
                 ));
                 break;
+            }
+            // a document may name the same reference many times: ask the loader once
+            if !requested.insert((from.clone(), uri.clone())) {
+                continue;
             }
             match loader.load(&uri, &from) {
                 Ok(source) => {

@@ -79,9 +79,10 @@ impl Model {
     /// The base-type chain of a structured type, the type itself first.
     pub fn ancestry<'a>(&'a self, name: &str) -> Vec<&'a StructuredType> {
         let mut chain = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
         let mut next = self.structured_type(name);
         while let Some(t) = next {
-            if chain.iter().any(|c: &&StructuredType| c.name == t.name) {
+            if !seen.insert(t.name.as_str()) {
                 break;
             }
             chain.push(t);

@@ -1125,16 +1125,25 @@ impl Resolver {
         let in_cycle: Vec<String> = {
             let m = &self.model;
             let mut in_cycle: BTreeSet<&str> = BTreeSet::new();
+            // types whose whole chain is known to end without a cycle: walks stop there, so the
+            // check is linear in the number of types however long the chains
+            let mut acyclic: BTreeSet<&str> = BTreeSet::new();
             for start in m.entity_types.keys().chain(m.complex_types.keys()) {
-                if in_cycle.contains(start.as_str()) {
+                if in_cycle.contains(start.as_str()) || acyclic.contains(start.as_str()) {
                     continue;
                 }
                 let mut path: Vec<&str> = vec![start];
+                let mut on_path: BTreeMap<&str, usize> = BTreeMap::from([(start.as_str(), 0)]);
                 let mut current: &str = start;
+                let mut cyclic = false;
                 while let Some(base) =
                     structured(&self.kinds, m, current).and_then(|t| t.base_type.as_deref())
                 {
-                    if let Some(i) = path.iter().position(|p| *p == base) {
+                    if acyclic.contains(base) || in_cycle.contains(base) {
+                        break;
+                    }
+                    if let Some(&i) = on_path.get(base) {
+                        cyclic = true;
                         let cycle = &path[i..];
                         if cycle.iter().all(|c| !in_cycle.contains(c)) {
                             let first = cycle.iter().min().copied().unwrap_or_default();
@@ -1152,8 +1161,12 @@ impl Resolver {
                         in_cycle.extend(cycle.iter().copied());
                         break;
                     }
+                    on_path.insert(base, path.len());
                     path.push(base);
                     current = base;
+                }
+                if !cyclic {
+                    acyclic.extend(path.iter().copied());
                 }
             }
             in_cycle.into_iter().map(str::to_string).collect()

@@ -81,6 +81,7 @@ pub fn read_document(
         root: RootState::None,
         bad_attrs: false,
         keys: Vec::new(),
+        key_set: std::collections::HashSet::new(),
         anns: Vec::new(),
         props: Vec::new(),
         navs: Vec::new(),
@@ -615,6 +616,9 @@ struct CsdlReader<'a> {
     bad_attrs: bool,
     /// Keys of the element's attributes seen so far (duplicate detection), reused.
     keys: Vec<&'a str>,
+    /// The same keys as a set once an element has many attributes, so that detection stays
+    /// linear on hostile input.
+    key_set: std::collections::HashSet<&'a str>,
     /// Scratch stacks: the finished children of all open frames, innermost last. A frame takes
     /// its children with one exactly-sized allocation when it ends (see [`Marks`]).
     anns: Vec<Annotation>,
@@ -912,6 +916,7 @@ impl<'a> CsdlReader<'a> {
         let n = b.len();
         let is_ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r');
         self.keys.clear();
+        self.key_set.clear();
         let mut i = 0;
         loop {
             while i < n && is_ws(b[i]) {
@@ -962,12 +967,24 @@ impl<'a> CsdlReader<'a> {
             };
             let value = &raw[value_start..value_end];
             i = value_end + 1;
-            if self.keys.contains(&key) {
+            const FEW: usize = 16;
+            let duplicate = if self.keys.len() < FEW {
+                self.keys.contains(&key)
+            } else {
+                if self.key_set.is_empty() {
+                    self.key_set.extend(self.keys.iter().copied());
+                }
+                self.key_set.contains(key)
+            };
+            if duplicate {
                 let message = format!("duplicate attribute `{key}`");
                 self.attr_failed(base + key_start, message);
                 continue;
             }
             self.keys.push(key);
+            if !self.key_set.is_empty() {
+                self.key_set.insert(key);
+            }
             let off = base + value_start;
             let s = if special {
                 self.normalize(value, off)
