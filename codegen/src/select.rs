@@ -222,23 +222,23 @@ pub fn select(model: &Model, options: &SelectOptions<'_>) -> Selection {
         }
         // Every entity set and singleton is a root, even when an earlier one of the same type
         // already walked the same builder.
-        if v.path.matches('/').count() == 1 {
+        let root = v.path.matches('/').count() == 1;
+        if root {
             root_of
                 .entry(v.key.clone())
                 .or_default()
                 .insert(v.path[1..].to_string());
+        }
+        let first_visit = seen.insert((v.key.clone(), v.states.clone()));
+        if root || first_visit {
             paths_of
                 .entry(v.key.clone())
                 .or_default()
                 .insert(v.path.clone());
         }
-        if !seen.insert((v.key.clone(), v.states.clone())) {
+        if !first_visit {
             continue;
         }
-        paths_of
-            .entry(v.key.clone())
-            .or_default()
-            .insert(v.path.clone());
         let matched = options.all || patterns.iter().zip(&v.states).any(|(p, s)| accepts(p, s));
         if matched {
             selected.insert(v.key.clone());

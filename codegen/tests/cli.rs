@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{corpus, csdl_files};
+use common::{corpus, corpus_documents};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -416,10 +416,7 @@ fn generate_writes_then_only_changes_and_keeps_hand_owned_files() {
 #[test]
 fn corpus_documents_inspect_cleanly() {
     let Some(corpus) = corpus() else { return };
-    let mut files = Vec::new();
-    csdl_files(&corpus.join("graph"), &mut files);
-    csdl_files(&corpus.join("odata"), &mut files);
-    files.sort();
+    let files = corpus_documents(&corpus);
     assert!(
         files.len() >= 10,
         "too few corpus files under {}: {files:?}",

@@ -6,7 +6,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::{corpus, csdl_files};
+use common::{corpus, corpus_documents};
 use odata_codegen::diagnostics::{Diagnostic, Severity};
 use odata_codegen::model::{
     LoadedSource, Model, NoReferences, Permission, Restriction, SourceLoader, TypeKind, TypeRef,
@@ -1260,10 +1260,7 @@ const KNOWN_LENIENT: &[(&str, &[&str])] = &[
 #[test]
 fn corpus_documents_load() {
     let Some(corpus) = corpus() else { return };
-    let mut files = Vec::new();
-    csdl_files(&corpus.join("graph"), &mut files);
-    csdl_files(&corpus.join("odata"), &mut files);
-    files.sort();
+    let files = corpus_documents(&corpus);
     assert!(files.len() >= 20, "too few corpus files: {files:?}");
     let mut failures = Vec::new();
     for path in &files {

@@ -39,3 +39,12 @@ pub fn csdl_files(dir: &Path, found: &mut Vec<PathBuf>) {
         }
     }
 }
+
+/// The CSDL documents of the corpus's `graph/` and `odata/` folders, sorted.
+pub fn corpus_documents(corpus: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    csdl_files(&corpus.join("graph"), &mut files);
+    csdl_files(&corpus.join("odata"), &mut files);
+    files.sort();
+    files
+}
