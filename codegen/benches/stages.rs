@@ -17,6 +17,10 @@ use odata_codegen::select::{SelectOptions, select};
 use odata_codegen::syntax::{ReadOptions, read_document};
 use quick_xml::events::Event;
 
+/// The allocator of the `odata-codegen` binary, so that the stages are measured as it runs them.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const FILE: &str = "graph/v1.0-Prod.csdl";
 
 fn corpus_file() -> PathBuf {

@@ -13,6 +13,11 @@ use odata_codegen::output;
 
 use cli_fs::FsLoader;
 
+/// The generator allocates millions of small strings and token trees; mimalloc does that in
+/// about half the time of the system allocator (see `BENCHMARKS.md`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// How many warnings are printed before the rest are only counted.
 const MAX_WARNINGS: usize = 20;
 

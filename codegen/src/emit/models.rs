@@ -9,6 +9,7 @@ use super::docs::Doc;
 use super::enums;
 use super::features;
 use super::names::Names;
+use super::{PieceId, Pieces};
 use crate::model::{Annotations, Model, Primitive, StructuredType, TypeKind, TypeRef, TypeUse};
 use crate::naming::{self, Scope};
 use crate::select::Selection;
@@ -20,9 +21,10 @@ pub fn emit(
     model: &Model,
     selection: &Selection,
     names: &Names,
-) -> Vec<(String, Vec<TokenStream>)> {
+    pieces: &mut Pieces<'_>,
+) -> Vec<(String, Vec<PieceId>)> {
     let boxed = recursive_edges(model, selection);
-    let mut items: BTreeMap<Vec<String>, Vec<TokenStream>> = BTreeMap::new();
+    let mut items: BTreeMap<Vec<String>, Vec<PieceId>> = BTreeMap::new();
     items.entry(Vec::new()).or_default();
     for module in names.modules.values() {
         items.entry(module.clone()).or_default();
@@ -51,7 +53,7 @@ pub fn emit(
         items
             .entry(name.module.clone())
             .or_default()
-            .push(features::gate_items(tokens, &gate));
+            .push(pieces.push(features::gate_items(tokens, &gate)));
     }
     let submodules: BTreeSet<&String> = names.modules.values().filter_map(|m| m.first()).collect();
     let namespace_of: BTreeMap<&Vec<String>, &String> =
@@ -73,12 +75,12 @@ pub fn emit(
             } else {
                 quote! {}
             };
-            let mut pieces = vec![quote! {
+            let mut ids = vec![pieces.push(quote! {
                 #![doc = #doc]
                 #subs
-            }];
-            pieces.extend(body);
-            (Names::module_file(&module), pieces)
+            })];
+            ids.extend(body);
+            (Names::module_file(&module), ids)
         })
         .collect()
 }

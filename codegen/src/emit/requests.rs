@@ -7,6 +7,7 @@ use super::docs::Doc;
 use super::features;
 use super::models::{item_doc, use_type};
 use super::names::Names;
+use super::{PieceId, Pieces};
 use crate::config::{CrudOperation, Permissions};
 use crate::model::{Model, Operation, TypeRef};
 use crate::naming::{self, Scope};
@@ -14,33 +15,36 @@ use crate::select::{Builder, BuilderKey, Selection, Step};
 use crate::syntax::OperationKind;
 
 /// The pieces of `requests.rs`: its inner attributes, the client, then one piece per builder.
-pub fn emit(model: &Model, selection: &Selection, names: &Names) -> Vec<TokenStream> {
-    let mut items = Vec::new();
+pub fn emit(
+    model: &Model,
+    selection: &Selection,
+    names: &Names,
+    pieces: &mut Pieces<'_>,
+) -> Vec<PieceId> {
+    let mut ids = vec![pieces.push(quote! {
+        #![doc = " Request builders: the service client and one builder per entity type and containment context."]
+        #![doc = ""]
+        #![doc = " Every operation returns an [`odata_runtime::Operation`]: call `into_request()` for the HTTP request"]
+        #![doc = " without sending it, or `send().await` to run it through the client."]
+    })];
     let mut parameter_scope = Scope::default();
     for n in names.builders.values() {
         parameter_scope.claim(n.clone());
     }
     if let Some(client) = &names.client {
-        items.push(client_tokens(model, selection, names, client));
+        ids.push(pieces.push(client_tokens(model, selection, names, client)));
     }
     for (key, builder) in &selection.builders {
-        items.push(builder_tokens(
+        ids.push(pieces.push(builder_tokens(
             model,
             selection,
             names,
             key,
             builder,
             &mut parameter_scope,
-        ));
+        )));
     }
-    let mut pieces = vec![quote! {
-        #![doc = " Request builders: the service client and one builder per entity type and containment context."]
-        #![doc = ""]
-        #![doc = " Every operation returns an [`odata_runtime::Operation`]: call `into_request()` for the HTTP request"]
-        #![doc = " without sending it, or `send().await` to run it through the client."]
-    }];
-    pieces.extend(items);
-    pieces
+    ids
 }
 
 fn client_tokens(model: &Model, selection: &Selection, names: &Names, client: &str) -> TokenStream {
