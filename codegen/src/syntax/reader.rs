@@ -30,11 +30,17 @@ use crate::diagnostics::Diagnostic;
 pub struct ReadOptions {
     /// Deepest element nesting accepted; deeper documents are rejected with an error.
     pub max_depth: usize,
+    /// Documents of at least this many bytes are read on two threads when the machine has two
+    /// cores (`usize::MAX`: never). The result is the same either way.
+    pub parallel_from: usize,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions { max_depth: 2048 }
+        ReadOptions {
+            max_depth: 2048,
+            parallel_from: 512 * 1024,
+        }
     }
 }
 
@@ -52,6 +58,22 @@ pub fn read_document(
     options: &ReadOptions,
 ) -> Result<Document, Vec<Diagnostic>> {
     let bytes = source.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(source);
+    if bytes.len() >= options.parallel_from
+        && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
+        && let Some(split) = split_point(bytes)
+        && let Some(result) = read_split(bytes, file, options, split)
+    {
+        return result;
+    }
+    read_whole(source, bytes, file, options)
+}
+
+fn read_whole(
+    source: &[u8],
+    bytes: &[u8],
+    file: &str,
+    options: &ReadOptions,
+) -> Result<Document, Vec<Diagnostic>> {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {
@@ -69,34 +91,145 @@ pub fn read_document(
             )]);
         }
     };
-    let mut reader = CsdlReader {
-        text,
-        file,
-        max_depth: options.max_depth,
-        cursor: Cursor::new(),
-        errors: Vec::new(),
-        open: Vec::new(),
-        frames: Vec::new(),
-        doc: Document::default(),
-        root: RootState::None,
-        bad_attrs: false,
-        keys: Vec::new(),
-        key_set: std::collections::HashSet::new(),
-        anns: Vec::new(),
-        props: Vec::new(),
-        navs: Vec::new(),
-        members: Vec::new(),
-        params: Vec::new(),
-        marks: Vec::new(),
-    };
+    let mut reader = CsdlReader::new(text, file, options, Cursor::new());
     // A fatal error has already been recorded in `reader.errors`.
-    let _ = reader.run();
+    let _ = reader.read_events().and_then(|()| reader.eof());
     if reader.errors.is_empty() {
         Ok(reader.doc)
     } else {
         Err(reader.errors)
     }
 }
+
+/// Schema children a split may start at.
+const SPLIT_ELEMENTS: [&[u8]; 9] = [
+    b"EntityType",
+    b"ComplexType",
+    b"EnumType",
+    b"TypeDefinition",
+    b"Term",
+    b"Action",
+    b"Function",
+    b"EntityContainer",
+    b"Annotations",
+];
+
+/// The first `<` after the middle that looks like the start of a schema child, such as
+/// `<EntityType `. It is only a guess: [`read_split`] checks it.
+fn split_point(bytes: &[u8]) -> Option<usize> {
+    // Only `edmx:Edmx` documents: the second half assumes it starts inside
+    // `Edmx/DataServices/Schema`.
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    head.windows(b"DataServices".len())
+        .position(|w| w == b"DataServices")?;
+    let mut i = bytes.len() / 2;
+    while let Some(lt) = bytes[i..].iter().position(|&b| b == b'<') {
+        let at = i + lt;
+        let rest = &bytes[at + 1..];
+        let found = SPLIT_ELEMENTS.iter().any(|name| {
+            rest.starts_with(name)
+                && rest
+                    .get(name.len())
+                    .is_some_and(|&c| c.is_ascii_whitespace() || c == b'>' || c == b'/')
+        });
+        if found {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
+}
+
+/// The element names that frame the second half of a split read: it starts inside them.
+const SPLIT_CONTEXT: usize = 3;
+
+/// Reads `bytes[..split]` on this thread and `bytes[split..]` on another, the second as if it
+/// started inside `Edmx/DataServices/Schema`, then joins them.
+///
+/// `None` when the guess does not hold (the first half does not end directly inside a `Schema`
+/// of an `edmx:Edmx` document, or the second half does not close that context with the same
+/// names) or when either half meets a fatal error: the caller then reads the whole document on
+/// one thread, so every result, diagnostics included, is exactly the sequential one.
+fn read_split(
+    bytes: &[u8],
+    file: &str,
+    options: &ReadOptions,
+    split: usize,
+) -> Option<Result<Document, Vec<Diagnostic>>> {
+    if bytes.get(split) != Some(&b'<') {
+        return None;
+    }
+    let (first, second) = bytes.split_at(split);
+    std::thread::scope(|scope| {
+        let rest = scope.spawn(move || {
+            let text = std::str::from_utf8(second).ok()?;
+            let line = 1 + count_newlines(first);
+            let line_start = first.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let col = 1 + count_chars(&first[line_start..]);
+            let mut reader = CsdlReader::new(text, file, options, Cursor::starting(line, col));
+            reader.root = RootState::Open;
+            for frame in [
+                Frame::Edmx,
+                Frame::DataServices,
+                Frame::Schema(Box::default()),
+            ] {
+                reader.open.push(Open {
+                    name: "",
+                    off: CONTEXT,
+                });
+                reader.marks.push(reader.mark());
+                reader.frames.push(frame);
+            }
+            reader.read_events().and_then(|()| reader.eof()).ok()?;
+            if reader.rejected {
+                // It dropped only this half's earlier errors.
+                return None;
+            }
+            Some((reader.doc, reader.errors, reader.context_closed))
+        });
+        let head = std::str::from_utf8(first).ok();
+        let mut reader = head.map(|text| CsdlReader::new(text, file, options, Cursor::new()));
+        let head_ok = reader.as_mut().is_some_and(|r| r.read_events().is_ok());
+        let (tail, tail_errors, closed) = rest.join().ok()??;
+        let mut reader = reader.filter(|_| head_ok)?;
+        let context_ok = reader.root == RootState::Open
+            && reader.open.len() == SPLIT_CONTEXT
+            && matches!(
+                reader.frames.as_slice(),
+                [Frame::Edmx, Frame::DataServices, Frame::Schema(_)]
+            )
+            && reader
+                .open
+                .iter()
+                .rev()
+                .map(|o| o.name)
+                .eq(closed.iter().map(String::as_str));
+        if !context_ok {
+            return None;
+        }
+        let schema = reader.frames.pop()?;
+        let mark = reader.marks.pop()?;
+        reader.finish(schema, mark);
+        let mut doc = reader.doc;
+        let mut schemas = tail.schemas.into_iter();
+        if let (Some(head), Some(rest)) = (doc.schemas.last_mut(), schemas.next()) {
+            head.append(rest);
+        }
+        doc.schemas.extend(schemas);
+        doc.references.extend(tail.references);
+        doc.annotation_count += tail.annotation_count;
+        let mut errors = reader.errors;
+        errors.extend(tail_errors);
+        Some(if errors.is_empty() {
+            Ok(doc)
+        } else {
+            Err(errors)
+        })
+    })
+}
+
+/// `Open::off` of the elements a split read's second half starts inside.
+const CONTEXT: usize = usize::MAX;
 
 /// Marker for "a fatal error was recorded; stop reading".
 struct Fatal;
@@ -121,6 +254,8 @@ struct Cursor {
     bits: [u64; WORDS],
     /// The block is all ASCII (columns are byte distances).
     ascii: bool,
+    /// The column of offset 0.
+    first_col: usize,
 }
 
 /// Bit `i` set when byte `i` of `chunk` (at most 64 bytes) is `\n`.
@@ -223,10 +358,16 @@ fn to_u32(n: usize) -> u32 {
 
 impl Cursor {
     fn new() -> Self {
+        Cursor::starting(1, 1)
+    }
+
+    /// A cursor whose offset 0 is at `line`, `col` (the second half of a split read).
+    fn starting(line: usize, col: usize) -> Self {
         Cursor {
             off: 0,
-            line: 1,
-            col: 1,
+            line,
+            col,
+            first_col: col,
             block: usize::MAX,
             bits: [0; WORDS],
             ascii: true,
@@ -322,11 +463,10 @@ impl Cursor {
             self.col = self.col.saturating_sub(count_chars(seg)).max(1);
         } else {
             self.line = self.line.saturating_sub(lines).max(1);
-            let line_start = text[..target]
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |i| i + 1);
-            self.col = 1 + count_chars(&text[line_start..target]);
+            self.col = match text[..target].iter().rposition(|&b| b == b'\n') {
+                Some(nl) => 1 + count_chars(&text[nl + 1..target]),
+                None => self.first_col + count_chars(&text[..target]),
+            };
         }
     }
 }
@@ -628,6 +768,10 @@ struct CsdlReader<'a> {
     params: Vec<Parameter>,
     /// The scratch stack lengths when each frame was pushed (parallel to `frames`).
     marks: Vec<Marks>,
+    /// Names of the closing tags that ended the [`CONTEXT`] elements, innermost first.
+    context_closed: Vec<String>,
+    /// `reject` was called: the errors before it were dropped.
+    rejected: bool,
 }
 
 /// Lengths of the scratch stacks: where a frame's children start.
@@ -650,6 +794,31 @@ fn take_from<T>(stack: &mut Vec<T>, start: usize) -> Vec<T> {
 }
 
 impl<'a> CsdlReader<'a> {
+    fn new(text: &'a str, file: &'a str, options: &ReadOptions, cursor: Cursor) -> Self {
+        CsdlReader {
+            text,
+            file,
+            max_depth: options.max_depth,
+            cursor,
+            errors: Vec::new(),
+            open: Vec::new(),
+            frames: Vec::new(),
+            doc: Document::default(),
+            root: RootState::None,
+            bad_attrs: false,
+            keys: Vec::new(),
+            key_set: std::collections::HashSet::new(),
+            anns: Vec::new(),
+            props: Vec::new(),
+            navs: Vec::new(),
+            members: Vec::new(),
+            params: Vec::new(),
+            marks: Vec::new(),
+            context_closed: Vec::new(),
+            rejected: false,
+        }
+    }
+
     fn pos_at(&mut self, off: usize) -> Pos {
         self.cursor.pos_at(self.text.as_bytes(), off)
     }
@@ -670,11 +839,13 @@ impl<'a> CsdlReader<'a> {
 
     /// A document of another CSDL generation: this is the only error reported.
     fn reject(&mut self, off: usize, message: String) -> Fatal {
+        self.rejected = true;
         self.errors.clear();
         self.fatal(off, message)
     }
 
-    fn run(&mut self) -> Result<(), Fatal> {
+    /// Reads every event of `self.text`; the end of the text is not checked here (see `eof`).
+    fn read_events(&mut self) -> Result<(), Fatal> {
         let mut xml = quick_xml::Reader::from_str(self.text);
         {
             let config = xml.config_mut();
@@ -739,7 +910,7 @@ impl<'a> CsdlReader<'a> {
                         self.push_text(&s);
                     }
                 }
-                Ok(Event::Eof) => return self.eof(),
+                Ok(Event::Eof) => return Ok(()),
                 Ok(_) => {}
                 Err(err) => {
                     let mut off = to_usize(xml.error_position());
@@ -866,7 +1037,9 @@ impl<'a> CsdlReader<'a> {
                 format!("closing tag `</{name}>` does not match any open element"),
             ));
         };
-        if open.name != name {
+        if open.off == CONTEXT {
+            self.context_closed.push(name.to_string());
+        } else if open.name != name {
             let opened = self.pos_at(open.off);
             return Err(self.fatal(
                 off,
