@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use super::load::{LoadedDocument, STANDARD_VOCABULARIES};
@@ -98,6 +98,10 @@ struct Resolver {
     errors: Vec<(usize, Pos, String)>,
     warnings: Vec<(usize, Pos, String)>,
     model: Model,
+    /// Structured types as `build` makes them; the model's maps are built from them at once
+    /// (documents mostly declare types in name order, so that is a linear bulk build).
+    built_entity_types: Vec<(String, StructuredType)>,
+    built_complex_types: Vec<(String, StructuredType)>,
 }
 
 /// Resolves the documents into a model. The syntax trees are consumed: their strings and
@@ -114,6 +118,8 @@ pub(crate) fn resolve(docs: Vec<LoadedDocument>) -> Result<Model, Vec<Diagnostic
         errors: Vec::new(),
         warnings: Vec::new(),
         model: Model::default(),
+        built_entity_types: Vec::new(),
+        built_complex_types: Vec::new(),
     };
     r.collect_sources(&docs);
     r.declare(&docs);
@@ -125,6 +131,16 @@ pub(crate) fn resolve(docs: Vec<LoadedDocument>) -> Result<Model, Vec<Diagnostic
 
 /// `Annotations` blocks with an external target, kept for the end of the build: (document, block).
 type Blocks = Vec<(usize, syntax::AnnotationBlock)>;
+
+/// What a type name resolves to, before its `TypeRef` is built.
+#[derive(Debug, Clone, Copy)]
+enum TypeKindOf {
+    Primitive(Primitive),
+    Entity,
+    Complex,
+    Enum,
+    Definition,
+}
 
 /// [`Model::structured_type`], with the declared kind choosing the map (one search, not two).
 fn structured<'m>(
@@ -289,6 +305,19 @@ impl Resolver {
     }
 
     fn declare(&mut self, docs: &[LoadedDocument]) {
+        let total: usize = docs
+            .iter()
+            .flat_map(|ld| &ld.doc.schemas)
+            .map(|s| {
+                s.entity_types.len()
+                    + s.complex_types.len()
+                    + s.enum_types.len()
+                    + s.type_definitions.len()
+                    + s.terms.len()
+                    + s.entity_containers.len()
+            })
+            .sum();
+        self.kinds.reserve(total);
         for (d, ld) in docs.iter().enumerate() {
             for s in &ld.doc.schemas {
                 let ns = &s.namespace;
@@ -321,7 +350,6 @@ impl Resolver {
                 );
                 // report the later declaration of a duplicate, whatever the kinds
                 items.sort_by_key(|i| i.2);
-                self.kinds.reserve(items.len());
                 for (name, kind, pos) in items {
                     let q = join(ns, name);
                     match self.kinds.entry(q) {
@@ -424,17 +452,36 @@ impl Resolver {
         false
     }
 
-    /// Resolves a type as written (`Collection(graph.x)`, `Edm.String`).
+    /// Resolves a type as written (`Collection(graph.x)`, `Edm.String`). The written text's
+    /// buffer becomes the model's type name when no alias applies (no allocation).
     fn type_use(
         &mut self,
         doc: usize,
         pos: Pos,
-        text: &str,
+        text: String,
         nullable: bool,
         facets: syntax::Facets,
     ) -> Option<TypeUse> {
-        let (collection, inner) = split_collection(text);
-        let ty = self.type_ref(doc, pos, inner)?;
+        let (collection, inner) = split_collection(&text);
+        let start = inner.as_ptr() as usize - text.as_ptr() as usize;
+        let range = start..start + inner.len();
+        let (kind, qualified) = self.type_kind(doc, pos, inner)?;
+        let name = || match qualified {
+            Some(q) => q,
+            None => {
+                let mut text = text;
+                text.truncate(range.end);
+                text.drain(..range.start);
+                text
+            }
+        };
+        let ty = match kind {
+            TypeKindOf::Primitive(p) => TypeRef::Primitive(p),
+            TypeKindOf::Entity => TypeRef::Entity(name()),
+            TypeKindOf::Complex => TypeRef::Complex(name()),
+            TypeKindOf::Enum => TypeRef::Enum(name()),
+            TypeKindOf::Definition => TypeRef::Definition(name()),
+        };
         Some(TypeUse {
             ty,
             collection,
@@ -443,10 +490,16 @@ impl Resolver {
         })
     }
 
-    fn type_ref(&mut self, doc: usize, pos: Pos, name: &str) -> Option<TypeRef> {
+    /// What a written type name names, and its qualified form when that differs from `name`.
+    fn type_kind(
+        &mut self,
+        doc: usize,
+        pos: Pos,
+        name: &str,
+    ) -> Option<(TypeKindOf, Option<String>)> {
         if let Some(p) = name.strip_prefix("Edm.") {
             return match Primitive::from_edm_name(p) {
-                Some(p) => Some(TypeRef::Primitive(p)),
+                Some(p) => Some((TypeKindOf::Primitive(p), None)),
                 None => {
                     self.error(
                         doc,
@@ -458,15 +511,15 @@ impl Resolver {
             };
         }
         let q = self.qualify(doc, name);
-        match self.kinds.get(&*q) {
-            Some((Kind::Entity, _)) => Some(TypeRef::Entity(q.into_owned())),
-            Some((Kind::Complex, _)) => Some(TypeRef::Complex(q.into_owned())),
-            Some((Kind::Enum, _)) => Some(TypeRef::Enum(q.into_owned())),
-            Some((Kind::Definition, _)) => Some(TypeRef::Definition(q.into_owned())),
+        let kind = match self.kinds.get(&*q) {
+            Some((Kind::Entity, _)) => TypeKindOf::Entity,
+            Some((Kind::Complex, _)) => TypeKindOf::Complex,
+            Some((Kind::Enum, _)) => TypeKindOf::Enum,
+            Some((Kind::Definition, _)) => TypeKindOf::Definition,
             Some((kind, _)) => {
                 let msg = format!("`{name}` names a {}, not a type", kind.noun());
                 self.error(doc, pos, msg);
-                None
+                return None;
             }
             None => {
                 // Standard vocabularies are not loaded (only their terms are known), so a type of
@@ -482,13 +535,18 @@ impl Resolver {
                             "type `{name}` of the standard vocabulary `{ns}` is not loaded; it is taken as `Edm.Untyped`"
                         ),
                     );
-                    return Some(TypeRef::Primitive(Primitive::Untyped));
+                    return Some((TypeKindOf::Primitive(Primitive::Untyped), None));
                 }
                 let msg = self.unresolved_message(name, &q, "type");
                 self.error(doc, pos, msg);
-                None
+                return None;
             }
-        }
+        };
+        let qualified = match q {
+            Cow::Borrowed(b) if b.len() == name.len() => None,
+            q => Some(q.into_owned()),
+        };
+        Some((kind, qualified))
     }
 
     /// Whether the namespace of a qualified name is neither declared by a loaded schema nor
@@ -577,6 +635,13 @@ impl Resolver {
                 blocks.extend(annotation_blocks.into_iter().map(|b| (d, b)));
             }
         }
+        // Duplicates were skipped above, so every name comes once.
+        self.model.entity_types = std::mem::take(&mut self.built_entity_types)
+            .into_iter()
+            .collect();
+        self.model.complex_types = std::mem::take(&mut self.built_complex_types)
+            .into_iter()
+            .collect();
         let mut derived: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for t in self
             .model
@@ -656,7 +721,7 @@ impl Resolver {
         let mut properties = Vec::with_capacity(t.properties.len());
         for p in t.properties {
             let nullable = p.nullable.unwrap_or(true);
-            let Some(ty) = self.type_use(d, p.pos, &p.type_name, nullable, p.facets) else {
+            let Some(ty) = self.type_use(d, p.pos, p.type_name, nullable, p.facets) else {
                 continue;
             };
             let annotations = self.annotations(d, p.annotations, None);
@@ -745,8 +810,8 @@ impl Resolver {
             loc: loc(d, t.pos),
         };
         match kind {
-            TypeKind::Entity => self.model.entity_types.insert(name, st),
-            TypeKind::Complex => self.model.complex_types.insert(name, st),
+            TypeKind::Entity => self.built_entity_types.push((name, st)),
+            TypeKind::Complex => self.built_complex_types.push((name, st)),
         };
     }
 
@@ -850,7 +915,7 @@ impl Resolver {
         if self.is_duplicate(&name, loc(d, t.pos)) {
             return;
         }
-        let Some(ty) = self.type_use(d, t.pos, &t.type_name, t.nullable.unwrap_or(true), t.facets)
+        let Some(ty) = self.type_use(d, t.pos, t.type_name, t.nullable.unwrap_or(true), t.facets)
         else {
             return;
         };
@@ -885,7 +950,7 @@ impl Resolver {
         let mut ok = true;
         for p in op.parameters {
             let nullable = p.nullable.unwrap_or(true);
-            match self.type_use(d, p.pos, &p.type_name, nullable, p.facets) {
+            match self.type_use(d, p.pos, p.type_name, nullable, p.facets) {
                 Some(ty) => {
                     let annotations = self.annotations(d, p.annotations, None);
                     parameters.push(Parameter {
@@ -902,7 +967,7 @@ impl Resolver {
         let return_type = match op.return_type {
             Some(r) => {
                 let nullable = r.nullable.unwrap_or(true);
-                match self.type_use(d, r.pos, &r.type_name, nullable, r.facets) {
+                match self.type_use(d, r.pos, r.type_name, nullable, r.facets) {
                     Some(ty) => {
                         let annotations = self.annotations(d, r.annotations, None);
                         Some(ReturnType {
@@ -1124,16 +1189,30 @@ impl Resolver {
         let mut found: Vec<(Loc, String)> = Vec::new();
         let in_cycle: Vec<String> = {
             let m = &self.model;
-            let mut in_cycle: BTreeSet<&str> = BTreeSet::new();
+            let mut in_cycle: FxSet<&str> = FxSet::default();
             // types whose whole chain is known to end without a cycle: walks stop there, so the
             // check is linear in the number of types however long the chains
-            let mut acyclic: BTreeSet<&str> = BTreeSet::new();
-            for start in m.entity_types.keys().chain(m.complex_types.keys()) {
-                if in_cycle.contains(start.as_str()) || acyclic.contains(start.as_str()) {
+            let mut acyclic: FxSet<&str> = FxSet::default();
+            acyclic.reserve(m.entity_types.len() + m.complex_types.len());
+            let mut path: Vec<&str> = Vec::new();
+            let mut on_path: FxMap<&str, usize> = FxMap::default();
+            for t in m.entity_types.values().chain(m.complex_types.values()) {
+                let start = t.name.as_str();
+                let Some(first_base) = t.base_type.as_deref() else {
+                    // A type without a base ends its own chain: nothing walks past it.
+                    continue;
+                };
+                if acyclic.contains(first_base) {
+                    acyclic.insert(start);
                     continue;
                 }
-                let mut path: Vec<&str> = vec![start];
-                let mut on_path: BTreeMap<&str, usize> = BTreeMap::from([(start.as_str(), 0)]);
+                if in_cycle.contains(start) || acyclic.contains(start) {
+                    continue;
+                }
+                path.clear();
+                on_path.clear();
+                path.push(start);
+                on_path.insert(start, 0);
                 let mut current: &str = start;
                 let mut cyclic = false;
                 while let Some(base) =
@@ -1321,11 +1400,12 @@ impl Resolver {
         // Graph names an operation like a type (`microsoft.graph.image`): without a parameter
         // list, such a target names the type.
         let kind = self.kinds.get(head).map(|(k, _)| *k);
-        let names_type = signature.is_none() && self.kinds.contains_key(op_name);
+        let names_type = signature.is_none() && kind.is_some();
         let m = &mut self.model;
-        let is_operation = (self.actions.contains(op_name) && m.actions.contains_key(op_name))
-            || (self.functions.contains(op_name) && m.functions.contains_key(op_name));
-        if !names_type && is_operation {
+        let is_operation = !names_type
+            && ((self.actions.contains(op_name) && m.actions.contains_key(op_name))
+                || (self.functions.contains(op_name) && m.functions.contains_key(op_name)));
+        if is_operation {
             // an action and a function may share a name: look at the overloads of both
             let overloads = [m.actions.get_mut(op_name), m.functions.get_mut(op_name)]
                 .into_iter()
