@@ -153,10 +153,8 @@ fn every_expected_file_has_its_fixture() {
 }
 
 /// A third declaration of a container child or an enum member names the first one as "already
-/// declared", as the schema-level duplicates do; `model/resolve.rs` keeps the latest position
-/// instead (`BTreeMap::insert` replaces the first position).
+/// declared", as the schema-level duplicates do.
 #[test]
-#[ignore = "bug: a third duplicate in an entity container or enum type says `already declared at` the second one, not the first (model/resolve.rs `container`, `enum_type`)"]
 fn a_third_duplicate_names_the_first_declaration() {
     let text = r#"<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
   <edmx:DataServices>

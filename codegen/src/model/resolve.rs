@@ -164,7 +164,7 @@ fn join(ns: &str, name: &str) -> String {
     q
 }
 
-/// For each name that repeats an earlier one: its index and the position of the latest earlier
+/// For each name that repeats an earlier one: its index and the position of the first
 /// occurrence, in index order.
 fn earlier_duplicates<'n>(
     names: impl ExactSizeIterator<Item = (&'n str, Pos)>,
@@ -173,15 +173,18 @@ fn earlier_duplicates<'n>(
     if names.len() <= 32 {
         let all: Vec<(&str, Pos)> = names.collect();
         for (i, (name, _)) in all.iter().enumerate() {
-            if let Some((_, first)) = all[..i].iter().rev().find(|(n, _)| n == name) {
+            if let Some((_, first)) = all[..i].iter().find(|(n, _)| n == name) {
                 out.push((i, *first));
             }
         }
     } else {
         let mut seen: FxMap<&str, Pos> = FxMap::default();
         for (i, (name, pos)) in names.enumerate() {
-            if let Some(first) = seen.insert(name, pos) {
-                out.push((i, first));
+            match seen.entry(name) {
+                Entry::Occupied(first) => out.push((i, *first.get())),
+                Entry::Vacant(slot) => {
+                    slot.insert(pos);
+                }
             }
         }
     }
@@ -1053,8 +1056,14 @@ impl Resolver {
         children.extend(c.action_imports.iter().map(|x| (x.name.as_str(), x.pos)));
         children.extend(c.function_imports.iter().map(|x| (x.name.as_str(), x.pos)));
         for (n, pos) in children {
-            if let Some(first) = names.insert(n, pos) {
-                self.error(d, pos, format!("duplicate name `{n}` in entity container `{}`: already declared at {first}", c.name));
+            match names.entry(n) {
+                std::collections::btree_map::Entry::Occupied(first) => {
+                    let first = *first.get();
+                    self.error(d, pos, format!("duplicate name `{n}` in entity container `{}`: already declared at {first}", c.name));
+                }
+                std::collections::btree_map::Entry::Vacant(slot) => {
+                    slot.insert(pos);
+                }
             }
         }
         let mut out = EntityContainer {
@@ -1296,10 +1305,15 @@ impl Resolver {
     }
 
     fn apply_external_annotations(&mut self, blocks: Blocks) {
+        let signatures = if blocks.iter().any(|(_, b)| b.target.contains('(')) {
+            overloads_by_signature(&self.model)
+        } else {
+            FxMap::default()
+        };
         for (d, block) in blocks {
             let list = self.annotations(d, block.annotations, block.qualifier.as_deref());
             let target = self.qualify_target(d, &block.target);
-            if let Err(list) = self.attach(&target, list) {
+            if let Err(list) = self.attach(&target, list, &signatures) {
                 if target.contains('/') && self.path_root_exists(&target) {
                     let entry = self
                         .model
@@ -1387,7 +1401,12 @@ impl Resolver {
     }
 
     /// Puts annotations on the element the target names; gives them back when it names none.
-    fn attach(&mut self, target: &str, list: Annotations) -> Result<(), Annotations> {
+    fn attach(
+        &mut self,
+        target: &str,
+        list: Annotations,
+        signatures: &Signatures,
+    ) -> Result<(), Annotations> {
         let (head, member) = match target.split_once('/') {
             Some((h, rest)) => (h, Some(rest)),
             None => (target, None),
@@ -1407,13 +1426,22 @@ impl Resolver {
                 || (self.functions.contains(op_name) && m.functions.contains_key(op_name)));
         if is_operation {
             // an action and a function may share a name: look at the overloads of both
-            let overloads = [m.actions.get_mut(op_name), m.functions.get_mut(op_name)]
-                .into_iter()
-                .flatten()
-                .flat_map(|list| list.iter_mut());
+            let chosen: Option<&[(OperationKind, usize)]> =
+                signature.map(|s| signatures.get(&strip_ws(s)).map_or(&[][..], Vec::as_slice));
+            let overloads = [
+                (OperationKind::Action, m.actions.get_mut(op_name)),
+                (OperationKind::Function, m.functions.get_mut(op_name)),
+            ]
+            .into_iter()
+            .filter_map(|(kind, list)| Some(kind).zip(list))
+            .flat_map(|(kind, list)| {
+                list.iter_mut()
+                    .enumerate()
+                    .map(move |(i, op)| (kind, i, op))
+            });
             let mut hit = false;
-            for op in overloads {
-                if signature.is_some_and(|s| !signature_matches(op, s)) {
+            for (kind, i, op) in overloads {
+                if chosen.is_some_and(|c| !c.contains(&(kind, i))) {
                     continue;
                 }
                 match member {
@@ -1525,21 +1553,62 @@ impl Resolver {
     }
 }
 
-/// Whether a target's `ns.op(T1,T2)` names this overload: by its signature (for actions, the binding
-/// parameter's type only) or, for actions, by every parameter's type, as Graph writes them.
-fn signature_matches(op: &Operation, target: &str) -> bool {
-    let target = strip_ws(target);
-    if target == strip_ws(&op.signature()) {
-        return true;
+/// Overloads by the signatures annotation targets name them with (without white space):
+/// `ns.op(T1,T2)` as [`Operation::signature`] gives it and, for actions, with every parameter's
+/// type, as Graph writes them. Built once, so N targets of N overloads take linear time.
+type Signatures = FxMap<String, Vec<(OperationKind, usize)>>;
+
+fn overloads_by_signature(model: &Model) -> Signatures {
+    let mut out = Signatures::default();
+    let all = [
+        (OperationKind::Action, &model.actions),
+        (OperationKind::Function, &model.functions),
+    ];
+    for (kind, map) in all {
+        for list in map.values() {
+            for (i, op) in list.iter().enumerate() {
+                let signature = strip_ws(&op.signature());
+                if op.kind == OperationKind::Action {
+                    let params: Vec<String> = op
+                        .parameters
+                        .iter()
+                        .map(|p| super::types::type_use_text(&p.ty))
+                        .collect();
+                    let every = strip_ws(&format!("{}({})", op.name, params.join(",")));
+                    if every != signature {
+                        out.entry(every).or_default().push((kind, i));
+                    }
+                }
+                out.entry(signature).or_default().push((kind, i));
+            }
+        }
     }
-    let all: Vec<String> = op
-        .parameters
-        .iter()
-        .map(|p| super::types::type_use_text(&p.ty))
-        .collect();
-    op.kind == OperationKind::Action && target == format!("{}({})", op.name, all.join(","))
+    out
 }
 
 fn strip_ws(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Short lists are scanned, long ones hashed; both name the first declaration.
+    #[test]
+    fn earlier_duplicates_name_the_first_declaration() {
+        for len in [4, 40] {
+            let mut names: Vec<String> = (0..len).map(|i| format!("m{i}")).collect();
+            names[1] = "x".into();
+            names[len - 2] = "x".into();
+            names[len - 1] = "x".into();
+            let pos = |i: usize| Pos {
+                line: 1,
+                col: 1 + i as u32,
+            };
+            let found =
+                earlier_duplicates(names.iter().enumerate().map(|(i, n)| (n.as_str(), pos(i))));
+            assert_eq!(found, [(len - 2, pos(1)), (len - 1, pos(1))], "{len} names");
+        }
+    }
 }
