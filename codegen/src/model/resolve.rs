@@ -191,6 +191,14 @@ fn earlier_duplicates<'n>(
     out
 }
 
+/// `str::trim`, without its character walk when both ends are plain ASCII (nearly always).
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(&a), Some(&z)) if a > b' ' && a < 0x80 && z > b' ' && z < 0x80 => s,
+        _ => s.trim(),
+    }
+}
+
 /// `Collection(inner)` -> (true, inner), else (false, text); both trimmed.
 fn split_collection(text: &str) -> (bool, &str) {
     let text = text.trim();
@@ -288,12 +296,14 @@ impl Resolver {
     /// Expands an alias-qualified name (`graph.entity`) to its namespace-qualified form; borrows
     /// when no alias applies.
     fn qualify<'n>(&self, doc: usize, name: &'n str) -> Cow<'n, str> {
-        let name = name.trim();
-        match name.rsplit_once('.') {
-            Some((prefix, simple)) => match self.alias(doc, prefix) {
-                Some(ns) => Cow::Owned(join(ns, simple)),
-                None => Cow::Borrowed(name),
-            },
+        let name = trim(name);
+        // Simple names are short: the last dot is found from the end in a few steps.
+        let Some(dot) = name.bytes().rposition(|b| b == b'.') else {
+            return Cow::Borrowed(name);
+        };
+        let (prefix, simple) = (&name[..dot], &name[dot + 1..]);
+        match self.alias(doc, prefix) {
+            Some(ns) => Cow::Owned(join(ns, simple)),
             None => Cow::Borrowed(name),
         }
     }
@@ -638,13 +648,16 @@ impl Resolver {
                 blocks.extend(annotation_blocks.into_iter().map(|b| (d, b)));
             }
         }
-        // Duplicates were skipped above, so every name comes once.
-        self.model.entity_types = std::mem::take(&mut self.built_entity_types)
-            .into_iter()
-            .collect();
-        self.model.complex_types = std::mem::take(&mut self.built_complex_types)
-            .into_iter()
-            .collect();
+        // Duplicates were skipped above, so every name comes once: an in-place sort (which moves
+        // the large values less than `collect`'s stable sort would), then a linear bulk build.
+        for (built, map) in [
+            (&mut self.built_entity_types, &mut self.model.entity_types),
+            (&mut self.built_complex_types, &mut self.model.complex_types),
+        ] {
+            let mut list = std::mem::take(built);
+            list.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            *map = list.into_iter().collect();
+        }
         let mut derived: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for t in self
             .model
@@ -1305,15 +1318,11 @@ impl Resolver {
     }
 
     fn apply_external_annotations(&mut self, blocks: Blocks) {
-        let signatures = if blocks.iter().any(|(_, b)| b.target.contains('(')) {
-            overloads_by_signature(&self.model)
-        } else {
-            FxMap::default()
-        };
+        let mut signatures = Signatures::default();
         for (d, block) in blocks {
             let list = self.annotations(d, block.annotations, block.qualifier.as_deref());
             let target = self.qualify_target(d, &block.target);
-            if let Err(list) = self.attach(&target, list, &signatures) {
+            if let Err(list) = self.attach(&target, list, &mut signatures) {
                 if target.contains('/') && self.path_root_exists(&target) {
                     let entry = self
                         .model
@@ -1405,7 +1414,7 @@ impl Resolver {
         &mut self,
         target: &str,
         list: Annotations,
-        signatures: &Signatures,
+        signatures: &mut Signatures,
     ) -> Result<(), Annotations> {
         let (head, member) = match target.split_once('/') {
             Some((h, rest)) => (h, Some(rest)),
@@ -1426,8 +1435,13 @@ impl Resolver {
                 || (self.functions.contains(op_name) && m.functions.contains_key(op_name)));
         if is_operation {
             // an action and a function may share a name: look at the overloads of both
-            let chosen: Option<&[(OperationKind, usize)]> =
-                signature.map(|s| signatures.get(&strip_ws(s)).map_or(&[][..], Vec::as_slice));
+            let chosen: Option<&[(OperationKind, usize)]> = signature.map(|s| {
+                signatures
+                    .entry(op_name.to_string())
+                    .or_insert_with(|| overloads_by_signature(m, op_name))
+                    .get(&strip_ws(s))
+                    .map_or(&[][..], Vec::as_slice)
+            });
             let overloads = [
                 (OperationKind::Action, m.actions.get_mut(op_name)),
                 (OperationKind::Function, m.functions.get_mut(op_name)),
@@ -1553,40 +1567,43 @@ impl Resolver {
     }
 }
 
-/// Overloads by the signatures annotation targets name them with (without white space):
-/// `ns.op(T1,T2)` as [`Operation::signature`] gives it and, for actions, with every parameter's
-/// type, as Graph writes them. Built once, so N targets of N overloads take linear time.
-type Signatures = FxMap<String, Vec<(OperationKind, usize)>>;
+/// Per operation name, its overloads by the signatures annotation targets name them with
+/// (without white space): `ns.op(T1,T2)` as [`Operation::signature`] gives it and, for actions,
+/// with every parameter's type, as Graph writes them. Built once per targeted name, so N targets
+/// of N overloads take linear time.
+type Signatures = FxMap<String, FxMap<String, Vec<(OperationKind, usize)>>>;
 
-fn overloads_by_signature(model: &Model) -> Signatures {
-    let mut out = Signatures::default();
-    let all = [
-        (OperationKind::Action, &model.actions),
-        (OperationKind::Function, &model.functions),
+fn overloads_by_signature(model: &Model, name: &str) -> FxMap<String, Vec<(OperationKind, usize)>> {
+    let mut out: FxMap<String, Vec<(OperationKind, usize)>> = FxMap::default();
+    let lists = [
+        (OperationKind::Action, model.actions.get(name)),
+        (OperationKind::Function, model.functions.get(name)),
     ];
-    for (kind, map) in all {
-        for list in map.values() {
-            for (i, op) in list.iter().enumerate() {
-                let signature = strip_ws(&op.signature());
-                if op.kind == OperationKind::Action {
-                    let params: Vec<String> = op
-                        .parameters
-                        .iter()
-                        .map(|p| super::types::type_use_text(&p.ty))
-                        .collect();
-                    let every = strip_ws(&format!("{}({})", op.name, params.join(",")));
-                    if every != signature {
-                        out.entry(every).or_default().push((kind, i));
-                    }
+    for (kind, list) in lists {
+        for (i, op) in list.into_iter().flatten().enumerate() {
+            let signature = strip_ws(&op.signature());
+            if op.kind == OperationKind::Action {
+                let params: Vec<String> = op
+                    .parameters
+                    .iter()
+                    .map(|p| super::types::type_use_text(&p.ty))
+                    .collect();
+                let every = strip_ws(&format!("{}({})", op.name, params.join(",")));
+                if every != signature {
+                    out.entry(every).or_default().push((kind, i));
                 }
-                out.entry(signature).or_default().push((kind, i));
             }
+            out.entry(signature).or_default().push((kind, i));
         }
     }
     out
 }
 
 fn strip_ws(s: &str) -> String {
+    // `char::is_whitespace` on ASCII: space, tab, line feed, vertical tab, form feed, return
+    if s.is_ascii() && !s.bytes().any(|b| matches!(b, b' ' | b'\t'..=b'\r')) {
+        return s.to_string();
+    }
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 

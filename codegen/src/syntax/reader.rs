@@ -234,45 +234,19 @@ const CONTEXT: usize = usize::MAX;
 /// Marker for "a fatal error was recorded; stop reading".
 struct Fatal;
 
-/// Bytes per newline bitmap block.
-const BLOCK: usize = 4096;
-const WORDS: usize = BLOCK / 64;
-
 /// Incremental byte offset -> line/column conversion.
 ///
-/// Newlines of the block around the cursor are kept as a bitmap built in one straight pass, so
-/// a query costs a few word operations instead of a byte loop.
+/// Positions are asked for in increasing order (nearly always): each query only looks at the
+/// bytes since the previous one, jumping from newline to newline with `memchr`, so the whole read
+/// costs one pass over the text however long its lines.
 #[derive(Debug, Clone)]
 struct Cursor {
     /// The last position answered.
     off: usize,
     line: usize,
     col: usize,
-    /// Start of the bitmap block; `usize::MAX` before the first one is built.
-    block: usize,
-    /// Bit `i` of word `w`: byte `block + 64 * w + i` is `\n`.
-    bits: [u64; WORDS],
-    /// The block is all ASCII (columns are byte distances).
-    ascii: bool,
-    /// The column of offset 0.
+    /// The column of offset 0 (the second half of a split read starts mid-line).
     first_col: usize,
-}
-
-/// Bit `i` set when byte `i` of `chunk` (at most 64 bytes) is `\n`.
-fn newline_mask(chunk: &[u8]) -> u64 {
-    let mut mask = 0;
-    let mut words = chunk.chunks_exact(8);
-    for (k, w) in (&mut words).enumerate() {
-        let t = u64::from_le_bytes(w.try_into().unwrap_or_default()) ^ NL;
-        let high = !(((t & LO7) + LO7) | t) & HI;
-        // Gather the eight high bits into one byte (the partial products never overlap).
-        mask |= ((high >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * k);
-    }
-    let done = chunk.len() - words.remainder().len();
-    for (i, &b) in words.remainder().iter().enumerate() {
-        mask |= u64::from(b == b'\n') << (done + i);
-    }
-    mask
 }
 
 const LO7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
@@ -368,84 +342,24 @@ impl Cursor {
             line,
             col,
             first_col: col,
-            block: usize::MAX,
-            bits: [0; WORDS],
-            ascii: true,
         }
     }
 
-    fn load(&mut self, text: &[u8], block: usize) {
-        let end = (block + BLOCK).min(text.len());
-        let bytes = &text[block.min(end)..end];
-        self.bits = [0; WORDS];
-        for (w, chunk) in self.bits.iter_mut().zip(bytes.chunks(64)) {
-            *w = newline_mask(chunk);
-        }
-        self.ascii = bytes.is_ascii();
-        self.block = block;
-    }
-
-    /// Newlines in `[from, to)` (both inside the loaded block) and the last one's offset.
-    fn scan(&self, from: usize, to: usize) -> (usize, Option<usize>) {
-        let (from, to) = (from - self.block, to - self.block);
-        if from >= to {
-            return (0, None);
-        }
-        let (first, last) = (from / 64, (to - 1) / 64);
-        let mut n = 0;
-        let mut last_nl = None;
-        for w in first..=last {
-            let mut m = self.bits[w];
-            if w == first {
-                m &= u64::MAX << (from % 64);
-            }
-            if w == last && to % 64 != 0 {
-                m &= (1u64 << (to % 64)) - 1;
-            }
-            if m != 0 {
-                n += m.count_ones() as usize;
-                last_nl = Some(self.block + w * 64 + 63 - m.leading_zeros() as usize);
-            }
-        }
-        (n, last_nl)
-    }
-
-    /// The position of byte `target`, scanning only between the previous target and this one.
+    /// The position of byte `target`, looking only at the bytes since the previous target.
     fn pos_at(&mut self, text: &[u8], target: usize) -> Pos {
         let target = target.min(text.len());
         if target < self.off {
             self.back_to(text, target);
         } else {
-            let mut from = self.off;
-            let (mut lines, mut last_nl) = (0, None);
-            if self.block == usize::MAX || self.off < self.block {
-                // First use, or after moving back: the block holding the cursor.
-                self.load(text, self.off - self.off % BLOCK);
+            let seg = &text[self.off..target];
+            let mut last_nl = None;
+            for nl in memchr::memchr_iter(b'\n', seg) {
+                self.line += 1;
+                last_nl = Some(nl);
             }
-            while target >= self.block + BLOCK {
-                let (n, l) = self.scan(from, self.block + BLOCK);
-                lines += n;
-                last_nl = l.or(last_nl);
-                from = self.block + BLOCK;
-                self.load(text, from);
-            }
-            let (n, l) = self.scan(from, target);
-            lines += n;
-            last_nl = l.or(last_nl);
-            let chars = |a: usize, b: usize, ascii: bool| {
-                if ascii {
-                    b - a
-                } else {
-                    count_chars(&text[a..b])
-                }
-            };
-            let ascii = self.ascii && from >= self.block;
             match last_nl {
-                Some(nl) => {
-                    self.line += lines;
-                    self.col = 1 + chars(nl + 1, target, ascii && nl + 1 >= self.block);
-                }
-                None => self.col += chars(self.off, target, ascii && self.off >= self.block),
+                Some(nl) => self.col = 1 + count_chars(&seg[nl + 1..]),
+                None => self.col += count_chars(seg),
             }
         }
         self.off = target;
@@ -463,7 +377,7 @@ impl Cursor {
             self.col = self.col.saturating_sub(count_chars(seg)).max(1);
         } else {
             self.line = self.line.saturating_sub(lines).max(1);
-            self.col = match text[..target].iter().rposition(|&b| b == b'\n') {
+            self.col = match memchr::memrchr(b'\n', &text[..target]) {
                 Some(nl) => 1 + count_chars(&text[nl + 1..target]),
                 None => self.first_col + count_chars(&text[..target]),
             };

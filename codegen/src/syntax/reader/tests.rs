@@ -1217,7 +1217,9 @@ fn check_cursor(text: &str, steps: &[usize]) {
 fn cursor_matches_a_naive_count() {
     let text = "ab\nc\u{e9}\u{1F600}d\r\n\n\t\u{540d}\u{524d}xxxxxxxxxxxxxxxxxxxxxxx\nyyyyyyyyyyyyyyyyyyyy\u{e9}\u{e9}\u{e9}zz\n\nlast line";
     check_cursor(text, &[1, 3, 7, 13, 40]);
-    // Several bitmap blocks: long lines, empty lines, multibyte characters on block edges.
+    // Long texts: long lines, empty lines, multibyte characters, a stride of 64-byte words and
+    // of 4 KiB blocks.
+    const BLOCK: usize = 4096;
     let mut long = String::new();
     let mut seed = 0x9E37_79B9_7F4A_7C15u64;
     while long.len() < 5 * BLOCK {
