@@ -114,7 +114,38 @@ const SPLIT_ELEMENTS: [&[u8]; 9] = [
     b"Annotations",
 ];
 
-/// The first `<` after the middle that looks like the start of a schema child, such as
+/// Where half of the document's markup lies before: the offset where the running count of `<`
+/// and `"` (elements and attribute values, which the reading cost follows more than bytes)
+/// reaches half, estimated from 64 evenly spaced samples. In Graph v1.0 that is at 43 % of the
+/// bytes: its first half holds the types and their attribute-heavy properties.
+fn markup_middle(bytes: &[u8]) -> usize {
+    const SAMPLES: usize = 64;
+    const WINDOW: usize = 2048;
+    let stride = bytes.len() / SAMPLES;
+    if stride < WINDOW {
+        return bytes.len() / 2;
+    }
+    let counts: Vec<usize> = (0..SAMPLES)
+        .map(|k| {
+            let window = &bytes[k * stride..k * stride + WINDOW];
+            2 * memchr::memchr_iter(b'<', window).count()
+                + memchr::memchr_iter(b'"', window).count()
+        })
+        .collect();
+    let total: usize = counts.iter().sum();
+    let mut seen = 0;
+    for (k, &c) in counts.iter().enumerate() {
+        if 2 * (seen + c) >= total && c > 0 {
+            // Interpolate inside segment `k`.
+            let within = (total / 2).saturating_sub(seen) * stride / c;
+            return (k * stride + within).min(bytes.len() - 1);
+        }
+        seen += c;
+    }
+    bytes.len() / 2
+}
+
+/// The first `<` after the markup middle that looks like the start of a schema child, such as
 /// `<EntityType `. It is only a guess: [`read_split`] checks it.
 fn split_point(bytes: &[u8]) -> Option<usize> {
     // Only `edmx:Edmx` documents: the second half assumes it starts inside
@@ -122,8 +153,8 @@ fn split_point(bytes: &[u8]) -> Option<usize> {
     let head = &bytes[..bytes.len().min(64 * 1024)];
     head.windows(b"DataServices".len())
         .position(|w| w == b"DataServices")?;
-    let mut i = bytes.len() / 2;
-    while let Some(lt) = bytes[i..].iter().position(|&b| b == b'<') {
+    let mut i = markup_middle(bytes);
+    while let Some(lt) = memchr::memchr(b'<', &bytes[i..]) {
         let at = i + lt;
         let rest = &bytes[at + 1..];
         let found = SPLIT_ELEMENTS.iter().any(|name| {

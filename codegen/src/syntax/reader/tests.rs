@@ -1507,3 +1507,19 @@ fn split_reads_equal_one_thread_reads_on_the_fixtures() {
     }
     assert!(files >= 20, "only {files} fixtures found");
 }
+
+#[test]
+fn the_split_follows_the_markup_not_the_bytes() {
+    let dense = "<Property Name=\"p\" Type=\"Edm.String\"/>\n".repeat(4000);
+    let sparse = format!("<Annotation String=\"{}\"/>\n", "x".repeat(200)).repeat(700);
+    let text = format!("{dense}{sparse}");
+    let middle = markup_middle(text.as_bytes());
+    // About as many bytes in each part, but most `<` and `"` in the first.
+    assert!(
+        middle < dense.len() && middle * 2 < text.len(),
+        "{middle} of {}",
+        text.len()
+    );
+    // Small inputs split in the middle of the bytes.
+    assert_eq!(markup_middle(b"<a/><b/>"), 4);
+}
