@@ -125,6 +125,32 @@ fn every_generated_file_starts_with_the_generated_marker() {
     }
 }
 
+/// A test run inside the generated `flags_enum` crate.
+const FLAGS_WIRE_TEST: &str = r##"
+use fixture_flags_enum::models::{Access, AccessMember, Grant};
+
+#[test]
+fn flags_travel_as_comma_separated_member_names() {
+    let access: Access = serde_json::from_str(r#""read, write,,readWrite""#).unwrap();
+    assert_eq!(
+        access.0,
+        [AccessMember::Read, AccessMember::Write, AccessMember::ReadWrite]
+    );
+    assert_eq!(access.value(), 3);
+    assert_eq!(serde_json::to_string(&access).unwrap(), r#""read,write,readWrite""#);
+    assert_eq!(Access::from("write"), Access(vec![AccessMember::Write]));
+    let future: Access = serde_json::from_str(r#""read,someday""#).unwrap();
+    assert_eq!(future.0[1], AccessMember::UnknownValue("someday".into()));
+    assert_eq!(serde_json::to_string(&future).unwrap(), r#""read,someday""#);
+    let error = serde_json::from_str::<Access>("3").unwrap_err().to_string();
+    assert!(error.contains("comma-separated `test.flags.access` member names"), "{error}");
+    let error = serde_json::from_str::<AccessMember>("[]").unwrap_err().to_string();
+    assert!(error.contains("a `test.flags.access` member name"), "{error}");
+    let grant: Grant = serde_json::from_str(r#"{"access":"write,read"}"#).unwrap();
+    assert_eq!(grant.access, Some(Access(vec![AccessMember::Write, AccessMember::Read])));
+}
+"##;
+
 /// Writes every fixture crate beside each other and runs clippy and rustdoc with `-D warnings` on
 /// them, in a target folder of their own.
 #[test]
@@ -168,6 +194,10 @@ fn fixture_crates_compile_without_warnings() {
         ),
     )
     .expect("workspace manifest");
+    // the generated code behaves, not only compiles: flags sets and open members on the wire
+    let wire_test = root.join("flags_enum/tests/wire.rs");
+    std::fs::create_dir_all(wire_test.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&wire_test, FLAGS_WIRE_TEST).expect("write the wire test");
     let clippy = [
         "clippy",
         "--quiet",
@@ -178,6 +208,21 @@ fn fixture_crates_compile_without_warnings() {
     assert!(
         cargo(&root, &clippy, &["--", "-D", "warnings"], &[]),
         "generated fixture crates do not pass clippy -D warnings"
+    );
+    assert!(
+        cargo(
+            &root,
+            &[
+                "test",
+                "--quiet",
+                "-p",
+                "fixture-flags-enum",
+                "--no-default-features"
+            ],
+            &[],
+            &[]
+        ),
+        "the flags fixture crate's wire test fails"
     );
     // descriptions hold brackets, URLs and markup that rustdoc must read literally
     let doc = [

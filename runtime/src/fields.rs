@@ -73,6 +73,33 @@ fn property_error<E: serde::de::Error>(name: &str, e: serde_json::Error) -> E {
     E::custom(format_args!("property `{name}`: {e}"))
 }
 
+/// Deserializes a value sent as a JSON string (an enum member name, comma-separated flags) through
+/// its `From<&str>`; `expecting` names it in the error for anything but a string. Generated enums
+/// call this instead of carrying a serde visitor each.
+pub fn deserialize_str<'de, D, T>(deserializer: D, expecting: &'static str) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: for<'a> From<&'a str>,
+{
+    struct StrVisitor<T> {
+        expecting: &'static str,
+        value: std::marker::PhantomData<T>,
+    }
+    impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for StrVisitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.expecting)
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+            Ok(T::from(v))
+        }
+    }
+    deserializer.deserialize_str(StrVisitor {
+        expecting,
+        value: std::marker::PhantomData,
+    })
+}
+
 /// Writes a model as a JSON object, property by property.
 #[derive(Debug)]
 pub struct ObjectWriter<M> {
@@ -186,5 +213,31 @@ mod tests {
         assert!(serde_json::from_str::<Model>("null").is_err());
         let m: Model = serde_json::from_str(r#"{"id": null}"#).unwrap();
         assert_eq!(m.id, None);
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct Word(String);
+
+    impl From<&str> for Word {
+        fn from(s: &str) -> Self {
+            Word(s.to_uppercase())
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Word {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            super::deserialize_str(deserializer, "a word")
+        }
+    }
+
+    #[test]
+    fn strings_deserialize_through_from_and_anything_else_names_what_was_expected() {
+        let w: Word = serde_json::from_str(r#""enabled""#).unwrap();
+        assert_eq!(w, Word("ENABLED".into()));
+        let words: Vec<Word> = serde_json::from_str(r#"["a", "b\u00e9"]"#).unwrap();
+        assert_eq!(words, [Word("A".into()), Word("BÉ".into())]);
+        let e = serde_json::from_str::<Word>("1").unwrap_err();
+        assert!(e.to_string().contains("expected a word"), "{e}");
+        assert!(serde_json::from_str::<Word>("null").is_err());
     }
 }

@@ -46,7 +46,7 @@ pub use auth::{AccessToken, BoxFuture, StaticToken, TokenProvider};
 pub use client::{Client, ClientBuilder, SDK_VERSION};
 pub use cloud::{ApiVersion, Cloud};
 pub use error::{Error, GraphError, HttpError, InnerError, TransportError, TransportErrorKind};
-pub use fields::{ObjectReader, ObjectWriter};
+pub use fields::{ObjectReader, ObjectWriter, deserialize_str};
 pub use nullable::Nullable;
 pub use operation::Operation;
 pub use request::{Request, path_segment, url_literal};

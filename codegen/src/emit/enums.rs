@@ -177,17 +177,7 @@ fn member_enum(e: &EnumType, name: &str, is_member_of_flags: bool) -> TokenStrea
 
         impl<'de> serde::Deserialize<'de> for #ident {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Visitor;
-                impl serde::de::Visitor<'_> for Visitor {
-                    type Value = #ident;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                        Ok(#ident::from(v))
-                    }
-                }
-                deserializer.deserialize_str(Visitor)
+                odata_runtime::deserialize_str(deserializer, #expecting)
             }
         }
     }
@@ -234,6 +224,13 @@ fn flags_set(e: &EnumType, name: &str, member: &str) -> TokenStream {
             }
         }
 
+        impl From<&str> for #ident {
+            /// Reads `a,b` (spaces around names and empty names are ignored).
+            fn from(s: &str) -> Self {
+                Self(s.split(',').map(str::trim).filter(|m| !m.is_empty()).map(#member::from).collect())
+            }
+        }
+
         impl serde::Serialize for #ident {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(&self.to_wire())
@@ -242,19 +239,7 @@ fn flags_set(e: &EnumType, name: &str, member: &str) -> TokenStream {
 
         impl<'de> serde::Deserialize<'de> for #ident {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Visitor;
-                impl serde::de::Visitor<'_> for Visitor {
-                    type Value = #ident;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                        Ok(#ident(
-                            v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(#member::from).collect(),
-                        ))
-                    }
-                }
-                deserializer.deserialize_str(Visitor)
+                odata_runtime::deserialize_str(deserializer, #expecting)
             }
         }
     }

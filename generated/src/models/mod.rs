@@ -161,16 +161,9 @@ impl<'de> serde::Deserialize<'de> for RemoteAssistanceState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = RemoteAssistanceState;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a `microsoft.graph.remoteAssistanceState` member name")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(RemoteAssistanceState::from(v))
-            }
-        }
-        deserializer.deserialize_str(Visitor)
+        odata_runtime::deserialize_str(
+            deserializer,
+            "a `microsoft.graph.remoteAssistanceState` member name",
+        )
     }
 }
