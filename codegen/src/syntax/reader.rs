@@ -675,6 +675,24 @@ fn resolve_reference(name: &str) -> Option<Result<char, ()>> {
     )
 }
 
+/// What [`CsdlReader::named`] read: the element's position, `Name` and reference attribute.
+struct Named {
+    pos: Pos,
+    name: Option<String>,
+    reference: Option<String>,
+}
+
+impl Named {
+    /// Position, name and reference, absent ones empty (already reported by `check_named`).
+    fn parts(self) -> (Pos, String, String) {
+        (
+            self.pos,
+            self.name.unwrap_or_default(),
+            self.reference.unwrap_or_default(),
+        )
+    }
+}
+
 /// One attribute value, unescaped, with the byte offset of its raw text.
 struct Val<'v> {
     s: Cow<'v, str>,
@@ -1229,6 +1247,49 @@ impl<'a> CsdlReader<'a> {
         }
     }
 
+    /// Reads the attributes of a named element: its `Name`, the attribute `reference` names (the
+    /// `Type` of a property, the `EntityType` of an entity set...) and every other one through
+    /// `other`. The position is taken first, as the attributes' own errors come after it.
+    fn named<F>(
+        &mut self,
+        e: &BytesStart<'_>,
+        off: usize,
+        reference: Option<&str>,
+        mut other: F,
+    ) -> Named
+    where
+        F: FnMut(&mut Self, &'a str, Val<'a>),
+    {
+        let mut n = Named {
+            pos: self.pos_at(off),
+            name: None,
+            reference: None,
+        };
+        self.attrs(e, |this, key, v| {
+            if key == "Name" {
+                n.name = Some(v.string());
+            } else if Some(key) == reference {
+                n.reference = Some(v.string());
+            } else {
+                other(this, key, v);
+            }
+        });
+        n
+    }
+
+    /// The `Name` is present and a SimpleIdentifier, the `reference` attribute present.
+    fn check_named(&mut self, n: &Named, qname: &str, reference: Option<&str>) {
+        self.check_name(
+            n.name.is_some(),
+            n.name.as_deref().unwrap_or(""),
+            qname,
+            n.pos,
+        );
+        if let Some(attr) = reference {
+            self.require(n.reference.is_some(), qname, attr, n.pos);
+        }
+    }
+
     /// Checks a `Name` attribute: present and a SimpleIdentifier.
     fn check_name(&mut self, present: bool, name: &str, qname: &str, pos: Pos) {
         if !present {
@@ -1696,23 +1757,16 @@ impl<'a> CsdlReader<'a> {
     }
 
     fn structured(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> StructuredType {
-        let mut t = StructuredType {
-            pos: self.pos_at(off),
-            ..Default::default()
-        };
-        let mut has_name = false;
-        self.attrs(e, |this, key, v| match key {
-            "Name" => {
-                has_name = true;
-                t.name = v.string();
-            }
+        let mut t = StructuredType::default();
+        let n = self.named(e, off, None, |this, key, v| match key {
             "BaseType" => t.base_type = Some(v.string()),
             "Abstract" => t.is_abstract = this.bool_attr(&v, key).unwrap_or(false),
             "OpenType" => t.open_type = this.bool_attr(&v, key).unwrap_or(false),
             "HasStream" => t.has_stream = this.bool_attr(&v, key).unwrap_or(false),
             _ => {}
         });
-        self.check_name(has_name, &t.name, qname, t.pos);
+        self.check_named(&n, qname, None);
+        (t.pos, t.name) = (n.pos, n.name.unwrap_or_default());
         t
     }
 
@@ -1743,28 +1797,16 @@ impl<'a> CsdlReader<'a> {
     }
 
     fn property(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> Property {
-        let mut p = Property {
-            pos: self.pos_at(off),
-            ..Default::default()
-        };
-        let (mut has_name, mut has_type) = (false, false);
-        self.attrs(e, |this, key, v| match key {
-            "Name" => {
-                has_name = true;
-                p.name = v.string();
-            }
-            "Type" => {
-                has_type = true;
-                p.type_name = v.string();
-            }
+        let mut p = Property::default();
+        let n = self.named(e, off, Some("Type"), |this, key, v| match key {
             "Nullable" => p.nullable = this.bool_attr(&v, key),
             "DefaultValue" => p.default_value = Some(v.string()),
             _ => {
                 this.facet(&mut p.facets, key, &v);
             }
         });
-        self.check_name(has_name, &p.name, qname, p.pos);
-        self.require(has_type, qname, "Type", p.pos);
+        self.check_named(&n, qname, Some("Type"));
+        (p.pos, p.name, p.type_name) = n.parts();
         p
     }
 
@@ -1774,34 +1816,23 @@ impl<'a> CsdlReader<'a> {
         qname: &str,
         off: usize,
     ) -> Option<NavigationProperty> {
-        let mut n = NavigationProperty {
-            pos: self.pos_at(off),
-            ..Default::default()
-        };
-        let (mut has_name, mut has_type, mut relationship) = (false, false, false);
-        self.attrs(e, |this, key, v| match key {
-            "Name" => {
-                has_name = true;
-                n.name = v.string();
-            }
-            "Type" => {
-                has_type = true;
-                n.type_name = v.string();
-            }
-            "Nullable" => n.nullable = this.bool_attr(&v, key),
-            "Partner" => n.partner = Some(v.string()),
-            "ContainsTarget" => n.contains_target = this.bool_attr(&v, key).unwrap_or(false),
+        let mut p = NavigationProperty::default();
+        let mut relationship = false;
+        let n = self.named(e, off, Some("Type"), |this, key, v| match key {
+            "Nullable" => p.nullable = this.bool_attr(&v, key),
+            "Partner" => p.partner = Some(v.string()),
+            "ContainsTarget" => p.contains_target = this.bool_attr(&v, key).unwrap_or(false),
             "Relationship" => relationship = true,
             _ => {}
         });
-        if relationship && !has_type {
+        if relationship && n.reference.is_none() {
             // A V3-style navigation property (`Relationship`/`FromRole`/`ToRole`, typed through
             // an `Association`) left in some V4 documents: it has no V4 meaning, skip it.
             return None;
         }
-        self.check_name(has_name, &n.name, qname, n.pos);
-        self.require(has_type, qname, "Type", n.pos);
-        Some(n)
+        self.check_named(&n, qname, Some("Type"));
+        (p.pos, p.name, p.type_name) = n.parts();
+        Some(p)
     }
 
     fn referential_constraint(
@@ -1848,90 +1879,51 @@ impl<'a> CsdlReader<'a> {
     }
 
     fn enum_type(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> EnumType {
-        let mut t = EnumType {
-            pos: self.pos_at(off),
-            ..Default::default()
-        };
-        let mut has_name = false;
-        self.attrs(e, |this, key, v| match key {
-            "Name" => {
-                has_name = true;
-                t.name = v.string();
-            }
+        let mut t = EnumType::default();
+        let n = self.named(e, off, None, |this, key, v| match key {
             "UnderlyingType" => t.underlying_type = Some(v.string()),
             "IsFlags" => t.is_flags = this.bool_attr(&v, key).unwrap_or(false),
             _ => {}
         });
-        self.check_name(has_name, &t.name, qname, t.pos);
+        self.check_named(&n, qname, None);
+        (t.pos, t.name) = (n.pos, n.name.unwrap_or_default());
         t
     }
 
     fn member(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> EnumMember {
-        let mut m = EnumMember {
-            pos: self.pos_at(off),
-            ..Default::default()
-        };
-        let mut has_name = false;
-        self.attrs(e, |this, key, v| match key {
-            "Name" => {
-                has_name = true;
-                m.name = v.string();
-            }
-            "Value" => match v.s.trim().parse::<i64>() {
-                Ok(n) => m.value = Some(n),
-                Err(_) => {
-                    let message = format!(
-                        "`{}` is not a valid enumeration member `Value`: expected an integer",
-                        v.s
-                    );
-                    this.error(v.off, message);
+        let mut m = EnumMember::default();
+        let n = self.named(e, off, None, |this, key, v| {
+            if key == "Value" {
+                match v.s.trim().parse::<i64>() {
+                    Ok(value) => m.value = Some(value),
+                    Err(_) => {
+                        let message = format!(
+                            "`{}` is not a valid enumeration member `Value`: expected an integer",
+                            v.s
+                        );
+                        this.error(v.off, message);
+                    }
                 }
-            },
-            _ => {}
+            }
         });
-        self.check_name(has_name, &m.name, qname, m.pos);
+        self.check_named(&n, qname, None);
+        (m.pos, m.name) = (n.pos, n.name.unwrap_or_default());
         m
     }
 
     fn type_definition(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> TypeDefinition {
-        let mut t = TypeDefinition {
-            pos: self.pos_at(off),
-            ..Default::default()
-        };
-        let (mut has_name, mut has_type) = (false, false);
-        self.attrs(e, |this, key, v| match key {
-            "Name" => {
-                has_name = true;
-                t.name = v.string();
-            }
-            "UnderlyingType" => {
-                has_type = true;
-                t.underlying_type = v.string();
-            }
-            _ => {
-                this.facet(&mut t.facets, key, &v);
-            }
+        let mut t = TypeDefinition::default();
+        let n = self.named(e, off, Some("UnderlyingType"), |this, key, v| {
+            this.facet(&mut t.facets, key, &v);
         });
-        self.check_name(has_name, &t.name, qname, t.pos);
-        self.require(has_type, qname, "UnderlyingType", t.pos);
+        self.check_named(&n, qname, Some("UnderlyingType"));
+        (t.pos, t.name, t.underlying_type) = n.parts();
         t
     }
 
     fn term(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> Term {
-        let mut t = Term {
-            pos: self.pos_at(off),
-            ..Default::default()
-        };
-        let (mut has_name, mut has_type) = (false, false);
-        self.attrs(e, |this, key, v| match key {
-            "Name" => {
-                has_name = true;
-                t.name = v.string();
-            }
-            "Type" => {
-                has_type = true;
-                t.type_name = v.string();
-            }
+        let mut t = Term::default();
+        let n = self.named(e, off, Some("Type"), |this, key, v| match key {
             "BaseTerm" => t.base_term = Some(v.string()),
             "Nullable" => t.nullable = this.bool_attr(&v, key),
             "DefaultValue" => t.default_value = Some(v.string()),
@@ -1940,8 +1932,8 @@ impl<'a> CsdlReader<'a> {
                 this.facet(&mut t.facets, key, &v);
             }
         });
-        self.check_name(has_name, &t.name, qname, t.pos);
-        self.require(has_type, qname, "Type", t.pos);
+        self.check_named(&n, qname, Some("Type"));
+        (t.pos, t.name, t.type_name) = n.parts();
         t
     }
 
@@ -1954,46 +1946,29 @@ impl<'a> CsdlReader<'a> {
     ) -> Operation {
         let mut o = Operation {
             kind,
-            pos: self.pos_at(off),
             ..Default::default()
         };
-        let mut has_name = false;
-        self.attrs(e, |this, key, v| match key {
-            "Name" => {
-                has_name = true;
-                o.name = v.string();
-            }
+        let n = self.named(e, off, None, |this, key, v| match key {
             "IsBound" => o.is_bound = this.bool_attr(&v, key).unwrap_or(false),
             "IsComposable" => o.is_composable = this.bool_attr(&v, key).unwrap_or(false),
             "EntitySetPath" => o.entity_set_path = Some(v.string()),
             _ => {}
         });
-        self.check_name(has_name, &o.name, qname, o.pos);
+        self.check_named(&n, qname, None);
+        (o.pos, o.name) = (n.pos, n.name.unwrap_or_default());
         o
     }
 
     fn parameter(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> Parameter {
-        let mut p = Parameter {
-            pos: self.pos_at(off),
-            ..Default::default()
-        };
-        let (mut has_name, mut has_type) = (false, false);
-        self.attrs(e, |this, key, v| match key {
-            "Name" => {
-                has_name = true;
-                p.name = v.string();
-            }
-            "Type" => {
-                has_type = true;
-                p.type_name = v.string();
-            }
+        let mut p = Parameter::default();
+        let n = self.named(e, off, Some("Type"), |this, key, v| match key {
             "Nullable" => p.nullable = this.bool_attr(&v, key),
             _ => {
                 this.facet(&mut p.facets, key, &v);
             }
         });
-        self.check_name(has_name, &p.name, qname, p.pos);
-        self.require(has_type, qname, "Type", p.pos);
+        self.check_named(&n, qname, Some("Type"));
+        (p.pos, p.name, p.type_name) = n.parts();
         p
     }
 
@@ -2018,66 +1993,38 @@ impl<'a> CsdlReader<'a> {
     }
 
     fn container(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> EntityContainer {
-        let mut c = EntityContainer {
-            pos: self.pos_at(off),
-            ..Default::default()
-        };
-        let mut has_name = false;
-        self.attrs(e, |_, key, v| match key {
-            "Name" => {
-                has_name = true;
-                c.name = v.string();
+        let mut c = EntityContainer::default();
+        let n = self.named(e, off, None, |_, key, v| {
+            if key == "Extends" {
+                c.extends = Some(v.string());
             }
-            "Extends" => c.extends = Some(v.string()),
-            _ => {}
         });
-        self.check_name(has_name, &c.name, qname, c.pos);
+        self.check_named(&n, qname, None);
+        (c.pos, c.name) = (n.pos, n.name.unwrap_or_default());
         c
     }
 
     fn entity_set(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> EntitySet {
-        let mut s = EntitySet {
-            pos: self.pos_at(off),
-            ..Default::default()
-        };
-        let (mut has_name, mut has_type) = (false, false);
-        self.attrs(e, |this, key, v| match key {
-            "Name" => {
-                has_name = true;
-                s.name = v.string();
+        let mut s = EntitySet::default();
+        let n = self.named(e, off, Some("EntityType"), |this, key, v| {
+            if key == "IncludeInServiceDocument" {
+                s.include_in_service_document = this.bool_attr(&v, key);
             }
-            "EntityType" => {
-                has_type = true;
-                s.entity_type = v.string();
-            }
-            "IncludeInServiceDocument" => s.include_in_service_document = this.bool_attr(&v, key),
-            _ => {}
         });
-        self.check_name(has_name, &s.name, qname, s.pos);
-        self.require(has_type, qname, "EntityType", s.pos);
+        self.check_named(&n, qname, Some("EntityType"));
+        (s.pos, s.name, s.entity_type) = n.parts();
         s
     }
 
     fn singleton(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> Singleton {
-        let mut s = Singleton {
-            pos: self.pos_at(off),
-            ..Default::default()
-        };
-        let (mut has_name, mut has_type) = (false, false);
-        self.attrs(e, |this, key, v| match key {
-            "Name" => {
-                has_name = true;
-                s.name = v.string();
+        let mut s = Singleton::default();
+        let n = self.named(e, off, Some("Type"), |this, key, v| {
+            if key == "Nullable" {
+                s.nullable = this.bool_attr(&v, key);
             }
-            "Type" => {
-                has_type = true;
-                s.type_name = v.string();
-            }
-            "Nullable" => s.nullable = this.bool_attr(&v, key),
-            _ => {}
         });
-        self.check_name(has_name, &s.name, qname, s.pos);
-        self.require(has_type, qname, "Type", s.pos);
+        self.check_named(&n, qname, Some("Type"));
+        (s.pos, s.name, s.type_name) = n.parts();
         s
     }
 
@@ -2109,25 +2056,14 @@ impl<'a> CsdlReader<'a> {
     }
 
     fn action_import(&mut self, e: &BytesStart<'_>, qname: &str, off: usize) -> ActionImport {
-        let mut a = ActionImport {
-            pos: self.pos_at(off),
-            ..Default::default()
-        };
-        let (mut has_name, mut has_action) = (false, false);
-        self.attrs(e, |_, key, v| match key {
-            "Name" => {
-                has_name = true;
-                a.name = v.string();
+        let mut a = ActionImport::default();
+        let n = self.named(e, off, Some("Action"), |_, key, v| {
+            if key == "EntitySet" {
+                a.entity_set = Some(v.string());
             }
-            "Action" => {
-                has_action = true;
-                a.action = v.string();
-            }
-            "EntitySet" => a.entity_set = Some(v.string()),
-            _ => {}
         });
-        self.check_name(has_name, &a.name, qname, a.pos);
-        self.require(has_action, qname, "Action", a.pos);
+        self.check_named(&n, qname, Some("Action"));
+        (a.pos, a.name, a.action) = n.parts();
         a
     }
 
@@ -2140,30 +2076,19 @@ impl<'a> CsdlReader<'a> {
         off: usize,
         empty: bool,
     ) -> Option<FunctionImport> {
-        let mut f = FunctionImport {
-            pos: self.pos_at(off),
-            ..Default::default()
-        };
-        let (mut has_name, mut has_function, mut v3) = (false, false, !empty);
-        self.attrs(e, |this, key, v| match key {
-            "Name" => {
-                has_name = true;
-                f.name = v.string();
-            }
-            "Function" => {
-                has_function = true;
-                f.function = v.string();
-            }
+        let mut f = FunctionImport::default();
+        let mut v3 = !empty;
+        let n = self.named(e, off, Some("Function"), |this, key, v| match key {
             "EntitySet" => f.entity_set = Some(v.string()),
             "IncludeInServiceDocument" => f.include_in_service_document = this.bool_attr(&v, key),
             "ReturnType" | "IsSideEffecting" | "IsBindable" | "IsComposable" => v3 = true,
             _ => v3 |= key.contains(':') && !key.starts_with("xmlns"),
         });
-        if !has_function && v3 {
+        if n.reference.is_none() && v3 {
             return None;
         }
-        self.check_name(has_name, &f.name, qname, f.pos);
-        self.require(has_function, qname, "Function", f.pos);
+        self.check_named(&n, qname, Some("Function"));
+        (f.pos, f.name, f.function) = n.parts();
         Some(f)
     }
 
