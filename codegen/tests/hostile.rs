@@ -172,23 +172,30 @@ const DEPTH_ABOVE_ANNOTATION: usize = 5;
 const DEPTH_ABOVE_TYPE: usize = 4;
 const MAX_DEPTH: usize = 2048;
 
+/// 100,000 levels of `open`/`close` give one error, at the first element past the limit.
+fn too_deep_is_one_located_error(open: &str, close: &str, inside_annotation: bool) {
+    let text = nested(open, close, 100_000, inside_annotation);
+    let errors = must_fail("deep.xml", &text);
+    let above = if inside_annotation {
+        DEPTH_ABOVE_ANNOTATION
+    } else {
+        DEPTH_ABOVE_TYPE
+    };
+    let col = (MAX_DEPTH - above) * open.len() + 1;
+    assert_eq!(
+        lines(&errors),
+        format!(
+            "deep.xml:8:{col}: error: `{open}` is nested too deeply: elements may be nested at most {MAX_DEPTH} levels deep"
+        )
+    );
+}
+
 #[test]
 fn a_100k_level_nesting_inside_an_annotation_is_one_located_error() {
     bounded(
         "a_100k_level_nesting_inside_an_annotation_is_one_located_error",
         64,
-        || {
-            let text = nested("<Collection>", "</Collection>", 100_000, true);
-            let errors = must_fail("deep.xml", &text);
-            let allowed = MAX_DEPTH - DEPTH_ABOVE_ANNOTATION;
-            let col = allowed * "<Collection>".len() + 1;
-            assert_eq!(
-                lines(&errors),
-                format!(
-                    "deep.xml:8:{col}: error: `<Collection>` is nested too deeply: elements may be nested at most {MAX_DEPTH} levels deep"
-                )
-            );
-        },
+        || too_deep_is_one_located_error("<Collection>", "</Collection>", true),
     );
 }
 
@@ -197,18 +204,7 @@ fn a_100k_level_nesting_of_unknown_elements_is_one_located_error() {
     bounded(
         "a_100k_level_nesting_of_unknown_elements_is_one_located_error",
         64,
-        || {
-            let text = nested("<x:Unknown>", "</x:Unknown>", 100_000, false);
-            let errors = must_fail("deep.xml", &text);
-            let allowed = MAX_DEPTH - DEPTH_ABOVE_TYPE;
-            let col = allowed * "<x:Unknown>".len() + 1;
-            assert_eq!(
-                lines(&errors),
-                format!(
-                    "deep.xml:8:{col}: error: `<x:Unknown>` is nested too deeply: elements may be nested at most {MAX_DEPTH} levels deep"
-                )
-            );
-        },
+        || too_deep_is_one_located_error("<x:Unknown>", "</x:Unknown>", false),
     );
 }
 

@@ -33,6 +33,20 @@ async fn get(client: Client) -> Result<Value, Error> {
         .await
 }
 
+/// The error of a GET (with fast retries) that a server answering `response` to every request
+/// gives; the server must see exactly `requests` requests.
+async fn error_for(response: ResponseTemplate, requests: u64) -> Error {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(response)
+        .expect(requests)
+        .mount(&server)
+        .await;
+    get(client_for(&server.uri(), fast_retries()))
+        .await
+        .unwrap_err()
+}
+
 fn graph_error(code: &str, message: &str, inner_code: Option<&str>) -> Value {
     let mut inner = json!({
         "date": "2024-05-01T12:00:00",
@@ -77,19 +91,10 @@ async fn graph_error_bodies_are_parsed() {
         ),
     ];
     for (status, body, display) in cases {
-        let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .respond_with(
-                ResponseTemplate::new(status)
-                    .set_body_json(body)
-                    .insert_header("request-id", "header-id"),
-            )
-            .expect(1)
-            .mount(&server)
-            .await;
-        let err = get(client_for(&server.uri(), fast_retries()))
-            .await
-            .unwrap_err();
+        let response = ResponseTemplate::new(status)
+            .set_body_json(body)
+            .insert_header("request-id", "header-id");
+        let err = error_for(response, 1).await;
         assert_eq!(err.to_string(), display);
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
         assert_eq!(err.request_id(), Some("req-1"));
@@ -104,17 +109,10 @@ async fn graph_error_bodies_are_parsed() {
 
 #[tokio::test]
 async fn nested_lowercase_innererror_chain() {
-    let server = MockServer::start().await;
     let body = json!({"error": {"code": "BadRequest", "message": "Invalid request.",
         "innererror": {"code": "invalidProperty", "innererror": {"code": "blockChatNotSupported",
             "request-id": "deep-id", "date": "garbage date"}}}});
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(400).set_body_json(body))
-        .mount(&server)
-        .await;
-    let err = get(client_for(&server.uri(), fast_retries()))
-        .await
-        .unwrap_err();
+    let err = error_for(ResponseTemplate::new(400).set_body_json(body), 1).await;
     let graph = err.graph_error().unwrap();
     let codes: Vec<_> = graph.inner_errors().filter_map(|e| e.code()).collect();
     assert_eq!(codes, ["invalidProperty", "blockChatNotSupported"]);
@@ -127,19 +125,15 @@ async fn nested_lowercase_innererror_chain() {
 
 #[tokio::test]
 async fn html_502_keeps_a_bounded_excerpt() {
-    let server = MockServer::start().await;
     let page = format!(
         "<html>\n<head><title>502 Bad Gateway</title></head>\n<body>{}</body></html>",
         "é".repeat(2000)
     );
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(502).set_body_raw(page, "text/html"))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = get(client_for(&server.uri(), fast_retries()))
-        .await
-        .unwrap_err();
+    let err = error_for(
+        ResponseTemplate::new(502).set_body_raw(page, "text/html"),
+        1,
+    )
+    .await;
     let http = err.http().unwrap();
     assert_eq!(http.status(), 502);
     assert!(http.graph_error().is_none());
@@ -224,19 +218,8 @@ async fn service_unavailable_503_then_success() {
 
 #[tokio::test]
 async fn gateway_timeout_504_exhausts_attempts() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(504).set_body_json(graph_error(
-            "UnknownError",
-            "Gateway timeout",
-            None,
-        )))
-        .expect(3)
-        .mount(&server)
-        .await;
-    let err = get(client_for(&server.uri(), fast_retries()))
-        .await
-        .unwrap_err();
+    let body = graph_error("UnknownError", "Gateway timeout", None);
+    let err = error_for(ResponseTemplate::new(504).set_body_json(body), 3).await;
     assert_eq!(err.status().map(|s| s.as_u16()), Some(504));
     assert_eq!(
         err.graph_error().and_then(|g| g.code()),
@@ -246,15 +229,7 @@ async fn gateway_timeout_504_exhausts_attempts() {
 
 #[tokio::test]
 async fn other_statuses_are_not_retried() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(500))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let err = get(client_for(&server.uri(), fast_retries()))
-        .await
-        .unwrap_err();
+    let err = error_for(ResponseTemplate::new(500), 1).await;
     assert_eq!(
         err.to_string(),
         "HTTP 500 Internal Server Error: empty body"
