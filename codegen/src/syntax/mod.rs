@@ -5,7 +5,7 @@
 
 mod reader;
 
-pub use reader::{ReadOptions, read_document};
+pub use reader::{ReadOptions, configure_xml, read_document};
 
 /// A 1-based line and column (columns count characters, not bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]

@@ -150,9 +150,7 @@ fn markup_middle(bytes: &[u8]) -> usize {
 fn split_point(bytes: &[u8]) -> Option<usize> {
     // Only `edmx:Edmx` documents: the second half assumes it starts inside
     // `Edmx/DataServices/Schema`.
-    let head = &bytes[..bytes.len().min(64 * 1024)];
-    head.windows(b"DataServices".len())
-        .position(|w| w == b"DataServices")?;
+    memchr::memmem::find(&bytes[..bytes.len().min(64 * 1024)], b"DataServices")?;
     let mut i = markup_middle(bytes);
     while let Some(lt) = memchr::memchr(b'<', &bytes[i..]) {
         let at = i + lt;
@@ -262,6 +260,17 @@ fn read_split(
 /// `Open::off` of the elements a split read's second half starts inside.
 const CONTEXT: usize = usize::MAX;
 
+/// The quick-xml settings of the reader: end names and comments are checked here, with
+/// positions, rather than by quick-xml; empty elements stay `Empty` events; text is not trimmed.
+/// Public so that the benchmark's floor reads with exactly these settings.
+pub fn configure_xml(config: &mut quick_xml::reader::Config) {
+    config.check_end_names = false;
+    config.allow_unmatched_ends = true;
+    config.check_comments = false;
+    config.expand_empty_elements = false;
+    config.trim_text(false);
+}
+
 /// Marker for "a fatal error was recorded; stop reading".
 struct Fatal;
 
@@ -282,7 +291,6 @@ struct Cursor {
 
 const LO7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
 const HI: u64 = 0x8080_8080_8080_8080;
-const NL: u64 = 0x0A0A_0A0A_0A0A_0A0A;
 
 /// The number of bytes whose high bit is set in a mask that has only high bits set
 /// (a multiply instead of `count_ones`, which is slow without the `popcnt` target feature).
@@ -290,20 +298,9 @@ fn bytes_set(mask: u64) -> usize {
     ((mask >> 7).wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize
 }
 
-/// `\n` bytes in a slice (in 32-byte chunks the compiler turns into vector code).
+/// `\n` bytes in a slice.
 fn count_newlines(bytes: &[u8]) -> usize {
-    let mut chunks = bytes.chunks_exact(32);
-    let mut n = 0;
-    for chunk in &mut chunks {
-        n += chunk.iter().map(|&b| u8::from(b == b'\n')).sum::<u8>() as usize;
-    }
-    let mut words = chunks.remainder().chunks_exact(8);
-    for w in &mut words {
-        let t = u64::from_le_bytes(w.try_into().unwrap_or_default()) ^ NL;
-        // High bit set exactly in the zero bytes of `t`.
-        n += bytes_set(!(((t & LO7) + LO7) | t) & HI);
-    }
-    n + words.remainder().iter().filter(|&&b| b == b'\n').count()
+    memchr::memchr_iter(b'\n', bytes).count()
 }
 
 /// Finds the closing `quote` of an attribute value starting at `start`, and whether the value
@@ -810,14 +807,7 @@ impl<'a> CsdlReader<'a> {
     /// Reads every event of `self.text`; the end of the text is not checked here (see `eof`).
     fn read_events(&mut self) -> Result<(), Fatal> {
         let mut xml = quick_xml::Reader::from_str(self.text);
-        {
-            let config = xml.config_mut();
-            config.check_end_names = false;
-            config.allow_unmatched_ends = true;
-            config.check_comments = false;
-            config.expand_empty_elements = false;
-            config.trim_text(false);
-        }
+        configure_xml(xml.config_mut());
         loop {
             let before = to_usize(xml.buffer_position());
             match xml.read_event() {
