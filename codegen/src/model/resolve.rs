@@ -98,10 +98,6 @@ struct Resolver {
     errors: Vec<(usize, Pos, String)>,
     warnings: Vec<(usize, Pos, String)>,
     model: Model,
-    /// Structured types as `build` makes them; the model's maps are built from them at once
-    /// (documents mostly declare types in name order, so that is a linear bulk build).
-    built_entity_types: Vec<(String, StructuredType)>,
-    built_complex_types: Vec<(String, StructuredType)>,
 }
 
 /// Resolves the documents into a model. The syntax trees are consumed: their strings and
@@ -118,8 +114,6 @@ pub(crate) fn resolve(docs: Vec<LoadedDocument>) -> Result<Model, Vec<Diagnostic
         errors: Vec::new(),
         warnings: Vec::new(),
         model: Model::default(),
-        built_entity_types: Vec::new(),
-        built_complex_types: Vec::new(),
     };
     r.collect_sources(&docs);
     r.declare(&docs);
@@ -595,6 +589,10 @@ impl Resolver {
 
     fn build(&mut self, docs: Vec<LoadedDocument>) -> Blocks {
         let mut blocks = Blocks::new();
+        // Structured types as they are built; the model's maps are built from them at once
+        // (documents mostly declare types in name order, so that is a linear bulk build).
+        let mut built_entity_types: Vec<(String, StructuredType)> = Vec::new();
+        let mut built_complex_types: Vec<(String, StructuredType)> = Vec::new();
         for (d, ld) in docs.into_iter().enumerate() {
             for s in ld.doc.schemas {
                 let syntax::Schema {
@@ -625,10 +623,10 @@ impl Resolver {
                     );
                 }
                 for t in entity_types {
-                    self.structured(d, &ns, t, TypeKind::Entity);
+                    built_entity_types.extend(self.structured(d, &ns, t, TypeKind::Entity));
                 }
                 for t in complex_types {
-                    self.structured(d, &ns, t, TypeKind::Complex);
+                    built_complex_types.extend(self.structured(d, &ns, t, TypeKind::Complex));
                 }
                 for e in enum_types {
                     self.enum_type(d, &ns, e);
@@ -650,11 +648,10 @@ impl Resolver {
         }
         // Duplicates were skipped above, so every name comes once: an in-place sort (which moves
         // the large values less than `collect`'s stable sort would), then a linear bulk build.
-        for (built, map) in [
-            (&mut self.built_entity_types, &mut self.model.entity_types),
-            (&mut self.built_complex_types, &mut self.model.complex_types),
+        for (mut list, map) in [
+            (built_entity_types, &mut self.model.entity_types),
+            (built_complex_types, &mut self.model.complex_types),
         ] {
-            let mut list = std::mem::take(built);
             list.sort_unstable_by(|a, b| a.0.cmp(&b.0));
             *map = list.into_iter().collect();
         }
@@ -691,10 +688,17 @@ impl Resolver {
         self.kinds.get(name).is_some_and(|(_, first)| *first != l)
     }
 
-    fn structured(&mut self, d: usize, ns: &str, t: syntax::StructuredType, kind: TypeKind) {
+    /// The type under its qualified name; `None` for a duplicate (reported by `declare`).
+    fn structured(
+        &mut self,
+        d: usize,
+        ns: &str,
+        t: syntax::StructuredType,
+        kind: TypeKind,
+    ) -> Option<(String, StructuredType)> {
         let name = join(ns, &t.name);
         if self.is_duplicate(&name, loc(d, t.pos)) {
-            return;
+            return None;
         }
         let base_type = t.base_type.as_ref().and_then(|b| {
             let q = self.qualify(d, b);
@@ -825,10 +829,7 @@ impl Resolver {
             annotations,
             loc: loc(d, t.pos),
         };
-        match kind {
-            TypeKind::Entity => self.built_entity_types.push((name, st)),
-            TypeKind::Complex => self.built_complex_types.push((name, st)),
-        };
+        Some((name, st))
     }
 
     fn underlying(
