@@ -8,9 +8,9 @@ mod models;
 mod names;
 mod requests;
 
-use proc_macro2::TokenStream;
 use std::sync::{Arc, Mutex, mpsc};
 
+use proc_macro2::TokenStream;
 use quote::quote;
 use sha2::{Digest, Sha256};
 

@@ -193,7 +193,7 @@ fn read_split(
         let rest = scope.spawn(move || {
             let text = std::str::from_utf8(second).ok()?;
             let line = 1 + count_newlines(first);
-            let line_start = first.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let line_start = memchr::memrchr(b'\n', first).map_or(0, |i| i + 1);
             let col = 1 + count_chars(&first[line_start..]);
             let mut reader = CsdlReader::new(text, file, options, Cursor::starting(line, col));
             reader.root = RootState::Open;
