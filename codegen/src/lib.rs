@@ -9,5 +9,6 @@ pub mod emit;
 pub mod model;
 pub mod naming;
 pub mod output;
+mod repeats;
 pub mod select;
 pub mod syntax;

@@ -1,13 +1,13 @@
 //! From syntax trees to the resolved model: names, types, inheritance, containment, annotations.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 
 use super::load::{LoadedDocument, STANDARD_VOCABULARIES};
 use super::*;
 use crate::diagnostics::Diagnostic;
+use crate::repeats::{FxMap, FxSet, earlier_duplicates};
 use crate::syntax::{self, Counts, OperationKind, Pos};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,52 +32,6 @@ impl Kind {
         }
     }
 }
-
-/// FxHash: a fast, deterministic hasher for the resolver's lookup-only tables (their order never
-/// reaches the model, whose maps are all `BTreeMap`s).
-#[derive(Debug, Default, Clone, Copy)]
-struct FxHasher {
-    hash: u64,
-}
-
-const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes(c.try_into().unwrap_or_default()));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut buf = [0u8; 8];
-            buf[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(buf));
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-}
-
-type FxBuild = BuildHasherDefault<FxHasher>;
-type FxMap<K, V> = HashMap<K, V, FxBuild>;
-type FxSet<K> = HashSet<K, FxBuild>;
 
 struct Resolver {
     /// The names of the documents, by index.
@@ -156,33 +110,6 @@ fn join(ns: &str, name: &str) -> String {
     q.push('.');
     q.push_str(name);
     q
-}
-
-/// For each name that repeats an earlier one: its index and the position of the first
-/// occurrence, in index order.
-fn earlier_duplicates<'n>(
-    names: impl ExactSizeIterator<Item = (&'n str, Pos)>,
-) -> Vec<(usize, Pos)> {
-    let mut out = Vec::new();
-    if names.len() <= 32 {
-        let all: Vec<(&str, Pos)> = names.collect();
-        for (i, (name, _)) in all.iter().enumerate() {
-            if let Some((_, first)) = all[..i].iter().find(|(n, _)| n == name) {
-                out.push((i, *first));
-            }
-        }
-    } else {
-        let mut seen: FxMap<&str, Pos> = FxMap::default();
-        for (i, (name, pos)) in names.enumerate() {
-            match seen.entry(name) {
-                Entry::Occupied(first) => out.push((i, *first.get())),
-                Entry::Vacant(slot) => {
-                    slot.insert(pos);
-                }
-            }
-        }
-    }
-    out
 }
 
 /// `str::trim`, without its character walk when both ends are plain ASCII (nearly always).
@@ -1606,27 +1533,4 @@ fn strip_ws(s: &str) -> String {
         return s.to_string();
     }
     s.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Short lists are scanned, long ones hashed; both name the first declaration.
-    #[test]
-    fn earlier_duplicates_name_the_first_declaration() {
-        for len in [4, 40] {
-            let mut names: Vec<String> = (0..len).map(|i| format!("m{i}")).collect();
-            names[1] = "x".into();
-            names[len - 2] = "x".into();
-            names[len - 1] = "x".into();
-            let pos = |i: usize| Pos {
-                line: 1,
-                col: 1 + i as u32,
-            };
-            let found =
-                earlier_duplicates(names.iter().enumerate().map(|(i, n)| (n.as_str(), pos(i))));
-            assert_eq!(found, [(len - 2, pos(1)), (len - 1, pos(1))], "{len} names");
-        }
-    }
 }

@@ -24,6 +24,7 @@ use super::{
     TypeDefinition,
 };
 use crate::diagnostics::Diagnostic;
+use crate::repeats::{earlier_duplicates, has_repeats};
 
 /// Options of [`read_document`].
 #[derive(Debug, Clone)]
@@ -1547,15 +1548,50 @@ impl<'a> CsdlReader<'a> {
         }
     }
 
+    /// Structural and navigation properties of a type share one set of names: reports each that
+    /// repeats an earlier one (checked while the type's members are at hand).
+    fn check_member_names(&mut self, entity: bool, t: &StructuredType) {
+        let names = || {
+            let properties = t.properties.iter().map(|p| (p.name.as_str(), p.pos, false));
+            let navigation = t.navigation_properties.iter();
+            properties.chain(navigation.map(|n| (n.name.as_str(), n.pos, true)))
+        };
+        if !has_repeats(names().map(|(name, ..)| name)) {
+            return;
+        }
+        // in document order, so the first of a name is the one declared first
+        let mut members: Vec<(&str, Pos, bool)> = names().collect();
+        members.sort_by_key(|m| m.1);
+        let kind = if entity {
+            "entity type"
+        } else {
+            "complex type"
+        };
+        for (k, first) in earlier_duplicates(members.iter().map(|&(name, pos, _)| (name, pos))) {
+            let (name, pos, navigation) = members[k];
+            let what = if navigation {
+                "navigation property"
+            } else {
+                "property"
+            };
+            let message = format!(
+                "duplicate {what} `{name}` in {kind} `{}`: already declared at {first}",
+                t.name
+            );
+            self.error_at(pos, message);
+        }
+    }
+
     fn finish(&mut self, mut frame: Frame, mark: Marks) {
         // Collect the frame's children from the scratch stacks.
         if let Some(list) = frame.annotations_mut() {
             *list = take_from(&mut self.anns, mark.anns);
         }
         match &mut frame {
-            Frame::Structured(_, t) => {
+            Frame::Structured(entity, t) => {
                 t.properties = take_from(&mut self.props, mark.props);
                 t.navigation_properties = take_from(&mut self.navs, mark.navs);
+                self.check_member_names(*entity, t);
             }
             Frame::EnumType(t) => t.members = take_from(&mut self.members, mark.members),
             Frame::Operation(o) => o.parameters = take_from(&mut self.params, mark.params),
