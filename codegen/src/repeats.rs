@@ -52,27 +52,40 @@ pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
 pub(crate) type FxMap<K, V> = HashMap<K, V, FxBuild>;
 pub(crate) type FxSet<K> = HashSet<K, FxBuild>;
 
-/// Whether a name repeats. The few names most lists have are compared by hash first, without
-/// allocating; longer lists go through a hash set.
-pub(crate) fn has_repeats<'n>(names: impl Iterator<Item = &'n str>) -> bool {
+/// A cheap summary of a name for finding repeats, from its length and four of its bytes: equal
+/// names have equal fingerprints, and names that differ mostly differ there too.
+pub(crate) fn fingerprint(name: &str) -> u64 {
+    let b = name.as_bytes();
+    let at = |i: usize| u64::from(b.get(i).copied().unwrap_or(0));
+    let n = b.len();
+    (n as u64 & 0xFFFF_FFFF)
+        | at(0) << 32
+        | at(n.wrapping_sub(1)) << 40
+        | at(n / 2) << 48
+        | at(n / 3) << 56
+}
+
+/// Whether a name repeats. Names are compared only when their fingerprints agree; the few names
+/// most lists have need no allocation.
+pub(crate) fn has_repeats<'n>(names: impl Iterator<Item = &'n str> + Clone) -> bool {
     const FEW: usize = 24;
     let mut few: [(u64, &str); FEW] = [(0, ""); FEW];
-    let mut many: FxSet<&str> = FxSet::default();
-    for (i, name) in names.enumerate() {
+    let mut many: FxSet<u64> = FxSet::default();
+    for (i, name) in names.clone().enumerate() {
+        let f = fingerprint(name);
         if i < FEW {
-            let mut h = FxHasher::default();
-            h.write(name.as_bytes());
-            let hash = h.finish();
-            if few[..i].iter().any(|&(k, n)| k == hash && n == name) {
+            if few[..i].iter().any(|&(g, n)| g == f && n == name) {
                 return true;
             }
-            few[i] = (hash, name);
+            few[i] = (f, name);
         } else {
             if many.is_empty() {
-                many.extend(few.iter().map(|&(_, n)| n));
+                many.extend(few.iter().map(|&(g, _)| g));
             }
-            if !many.insert(name) {
-                return true;
+            if !many.insert(f) {
+                // two fingerprints agree: compare the names themselves
+                let mut seen: FxSet<&str> = FxSet::default();
+                return !names.into_iter().all(|n| seen.insert(n));
             }
         }
     }
@@ -126,5 +139,32 @@ mod tests {
                 earlier_duplicates(names.iter().enumerate().map(|(i, n)| (n.as_str(), pos(i))));
             assert_eq!(found, [(len - 2, pos(1)), (len - 1, pos(1))], "{len} names");
         }
+    }
+
+    /// Names whose fingerprints agree are told apart, in short lists (scanned) and long ones
+    /// (hashed), and a repeat is found wherever it is.
+    #[test]
+    fn has_repeats_compares_names_when_fingerprints_agree() {
+        // length, first, last, middle and third bytes agree; the second differs
+        assert_eq!(fingerprint("a1bcd5"), fingerprint("a2bcd5"));
+        for len in [4, 40] {
+            let mut names: Vec<String> = (0..len).map(|i| format!("m{i}")).collect();
+            names[0] = "a1bcd5".into();
+            names[len - 1] = "a2bcd5".into();
+            assert!(
+                !has_repeats(names.iter().map(String::as_str)),
+                "{len} names"
+            );
+            for at in [1, len / 2, len - 1] {
+                let mut repeated = names.clone();
+                repeated[at] = "a1bcd5".into();
+                assert!(
+                    has_repeats(repeated.iter().map(String::as_str)),
+                    "{len} names, at {at}"
+                );
+            }
+        }
+        assert!(!has_repeats(std::iter::empty()));
+        assert!(has_repeats(["", ""].into_iter()));
     }
 }
