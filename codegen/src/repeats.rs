@@ -52,40 +52,23 @@ pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
 pub(crate) type FxMap<K, V> = HashMap<K, V, FxBuild>;
 pub(crate) type FxSet<K> = HashSet<K, FxBuild>;
 
-/// A cheap summary of a name for finding repeats, from its length and four of its bytes: equal
-/// names have equal fingerprints, and names that differ mostly differ there too.
-pub(crate) fn fingerprint(name: &str) -> u64 {
-    let b = name.as_bytes();
-    let at = |i: usize| u64::from(b.get(i).copied().unwrap_or(0));
-    let n = b.len();
-    (n as u64 & 0xFFFF_FFFF)
-        | at(0) << 32
-        | at(n.wrapping_sub(1)) << 40
-        | at(n / 2) << 48
-        | at(n / 3) << 56
-}
-
-/// Whether a name repeats. Names are compared only when their fingerprints agree; the few names
-/// most lists have need no allocation.
-pub(crate) fn has_repeats<'n>(names: impl Iterator<Item = &'n str> + Clone) -> bool {
+/// Whether a name repeats; the few names most lists have are compared without allocating.
+pub(crate) fn has_repeats<'n>(names: impl Iterator<Item = &'n str>) -> bool {
     const FEW: usize = 24;
-    let mut few: [(u64, &str); FEW] = [(0, ""); FEW];
-    let mut many: FxSet<u64> = FxSet::default();
-    for (i, name) in names.clone().enumerate() {
-        let f = fingerprint(name);
+    let mut few: [&str; FEW] = [""; FEW];
+    let mut many: FxSet<&str> = FxSet::default();
+    for (i, name) in names.enumerate() {
         if i < FEW {
-            if few[..i].iter().any(|&(g, n)| g == f && n == name) {
+            if few[..i].contains(&name) {
                 return true;
             }
-            few[i] = (f, name);
+            few[i] = name;
         } else {
             if many.is_empty() {
-                many.extend(few.iter().map(|&(g, _)| g));
+                many.extend(few);
             }
-            if !many.insert(f) {
-                // two fingerprints agree: compare the names themselves
-                let mut seen: FxSet<&str> = FxSet::default();
-                return !names.into_iter().all(|n| seen.insert(n));
+            if !many.insert(name) {
+                return true;
             }
         }
     }
@@ -141,12 +124,10 @@ mod tests {
         }
     }
 
-    /// Names whose fingerprints agree are told apart, in short lists (scanned) and long ones
+    /// Alike names (same length and ends) are told apart, in short lists (scanned) and long ones
     /// (hashed), and a repeat is found wherever it is.
     #[test]
-    fn has_repeats_compares_names_when_fingerprints_agree() {
-        // length, first, last, middle and third bytes agree; the second differs
-        assert_eq!(fingerprint("a1bcd5"), fingerprint("a2bcd5"));
+    fn has_repeats_finds_a_repeat_anywhere_and_only_a_repeat() {
         for len in [4, 40] {
             let mut names: Vec<String> = (0..len).map(|i| format!("m{i}")).collect();
             names[0] = "a1bcd5".into();
