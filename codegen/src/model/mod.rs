@@ -36,7 +36,7 @@ pub struct Source {
 }
 
 /// A resolved model: the main document and everything it references.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Model {
     pub sources: Vec<Source>,
     /// Namespace -> schema.

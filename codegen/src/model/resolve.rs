@@ -33,7 +33,9 @@ impl Kind {
     }
 }
 
-struct Resolver {
+/// What the declarations say: filled by `collect_sources` and `declare`, then only read, by
+/// both shares of the build.
+struct Scope {
     /// The names of the documents, by index.
     names: Vec<String>,
     /// Per document: (alias, namespace); documents have very few aliases.
@@ -48,16 +50,60 @@ struct Resolver {
     /// they live in separate maps of the model, so both are accepted.
     actions: FxSet<String>,
     functions: FxSet<String>,
-    /// (document index, position, message)
+}
+
+/// Diagnostics, each (document index, position, message); sorted by position at the end, so the
+/// order in which the shares found them does not matter.
+#[derive(Default)]
+struct Found {
     errors: Vec<(usize, Pos, String)>,
     warnings: Vec<(usize, Pos, String)>,
-    model: Model,
+}
+
+impl Found {
+    fn error(&mut self, doc: usize, pos: Pos, message: String) {
+        self.errors.push((doc, pos, message));
+    }
+
+    fn warn(&mut self, doc: usize, pos: Pos, message: String) {
+        self.warnings.push((doc, pos, message));
+    }
+
+    fn append(&mut self, mut other: Found) {
+        self.errors.append(&mut other.errors);
+        self.warnings.append(&mut other.warnings);
+    }
+}
+
+/// Turns syntax items into model items against a finished [`Scope`]; one per share.
+struct Builder<'s> {
+    scope: &'s Scope,
+    found: Found,
 }
 
 /// Resolves the documents into a model. The syntax trees are consumed: their strings and
 /// annotation values move into the model instead of being copied.
+///
+/// Once every name is declared, the items are built in two shares that write disjoint parts of
+/// the model: the schemas and structured types (with their inheritance) on this thread, and
+/// everything else, external annotation blocks included, on a second one for large documents.
 pub(crate) fn resolve(docs: Vec<LoadedDocument>) -> Result<Model, Vec<Diagnostic>> {
-    let mut r = Resolver {
+    resolve_on(docs, Threads::Auto)
+}
+
+/// How many threads build the items; the result is the same either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Threads {
+    /// Two for documents with at least [`PARALLEL_WORK`] of work on a machine with two cores.
+    Auto,
+    #[cfg_attr(not(test), expect(dead_code, reason = "only tests choose"))]
+    One,
+    #[cfg_attr(not(test), expect(dead_code, reason = "only tests choose"))]
+    Two,
+}
+
+fn resolve_on(docs: Vec<LoadedDocument>, threads: Threads) -> Result<Model, Vec<Diagnostic>> {
+    let mut scope = Scope {
         names: Vec::with_capacity(docs.len()),
         aliases: Vec::new(),
         declared_namespaces: FxSet::default(),
@@ -65,20 +111,629 @@ pub(crate) fn resolve(docs: Vec<LoadedDocument>) -> Result<Model, Vec<Diagnostic
         kinds: FxMap::default(),
         actions: FxSet::default(),
         functions: FxSet::default(),
-        errors: Vec::new(),
-        warnings: Vec::new(),
-        model: Model::default(),
     };
-    r.collect_sources(&docs);
-    r.declare(&docs);
-    let blocks = r.build(docs);
-    r.check_inheritance();
-    r.apply_external_annotations(blocks);
-    r.finish()
+    let mut model = Model {
+        sources: scope.collect_sources(&docs),
+        ..Model::default()
+    };
+    let mut found = Found::default();
+    scope.declare(&docs, &mut found);
+    let parallel = match threads {
+        Threads::One => false,
+        Threads::Two => true,
+        Threads::Auto => {
+            docs.iter()
+                .map(|ld| ld.doc.annotation_count + scope_work(&ld.doc))
+                .sum::<usize>()
+                >= PARALLEL_WORK
+                && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
+        }
+    };
+    let (types, others) = shares(docs);
+    let scope = &scope;
+    let (send, receive) = std::sync::mpsc::channel();
+    let others = if parallel {
+        std::thread::scope(|threads| {
+            let others = threads.spawn(move || build_others(scope, others, send));
+            build_types(scope, types, receive, &mut model, &mut found);
+            others
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    } else {
+        let others = build_others(scope, others, send);
+        build_types(scope, types, receive, &mut model, &mut found);
+        others
+    };
+    let Others {
+        enum_types,
+        type_definitions,
+        terms,
+        actions,
+        functions,
+        containers,
+        pending,
+        found: others_found,
+    } = others;
+    model.enum_types = enum_types;
+    model.type_definitions = type_definitions;
+    model.terms = terms;
+    model.actions = actions;
+    model.functions = functions;
+    model.containers = containers;
+    found.append(others_found);
+    for block in pending {
+        attach_pending(scope, &mut model, &mut found, block);
+    }
+    finish(scope, model, found)
 }
 
-/// `Annotations` blocks with an external target, kept for the end of the build: (document, block).
-type Blocks = Vec<(usize, syntax::AnnotationBlock)>;
+/// Below this many items and annotations (see [`scope_work`]) both shares are built on one
+/// thread: a second thread costs more than it saves. Graph v1.0 is about 20,000; TripPin under 100.
+const PARALLEL_WORK: usize = 4096;
+
+/// The percentage of the structured types' work (see [`type_work`]) that the first share builds;
+/// the second share builds the rest, after converting the external annotation blocks and
+/// before its own items, so that both shares hand over at about the same time (measured on
+/// Graph v1.0, where converting the blocks costs about half as much as building the types).
+const FIRST_SHARE_OF_TYPES: usize = 75;
+
+fn type_work(t: &syntax::StructuredType) -> usize {
+    1 + t.properties.len() + t.navigation_properties.len()
+}
+
+/// Keeps the first items of `list` whose work fits in `budget` and returns the rest; once an item
+/// does not fit, the budget is spent, so every later item goes to the rest.
+fn cut(list: &mut Vec<syntax::StructuredType>, budget: &mut usize) -> Vec<syntax::StructuredType> {
+    let mut keep = list.len();
+    for (i, t) in list.iter().enumerate() {
+        let w = type_work(t);
+        if w > *budget {
+            keep = i;
+            *budget = 0;
+            break;
+        }
+        *budget -= w;
+    }
+    list.split_off(keep)
+}
+
+/// A rough measure of a document's work beside its annotations: one per schema child.
+fn scope_work(doc: &syntax::Document) -> usize {
+    doc.schemas
+        .iter()
+        .map(|s| named_types(s) + s.actions.len() + s.functions.len() + s.annotation_blocks.len())
+        .sum()
+}
+
+/// How many children of a schema declare a name that is not an operation's.
+fn named_types(s: &syntax::Schema) -> usize {
+    s.entity_types.len()
+        + s.complex_types.len()
+        + s.enum_types.len()
+        + s.type_definitions.len()
+        + s.terms.len()
+        + s.entity_containers.len()
+}
+
+/// What one schema gives the first share: itself and its structured types.
+struct TypeItems {
+    d: usize,
+    namespace: String,
+    alias: Option<String>,
+    annotations: Vec<syntax::Annotation>,
+    pos: Pos,
+    entity_types: Vec<syntax::StructuredType>,
+    complex_types: Vec<syntax::StructuredType>,
+}
+
+/// What one schema gives the second share: every other child, and the structured types that do
+/// not fit in the first share.
+struct OtherItems {
+    d: usize,
+    namespace: String,
+    entity_types: Vec<syntax::StructuredType>,
+    complex_types: Vec<syntax::StructuredType>,
+    enum_types: Vec<syntax::EnumType>,
+    type_definitions: Vec<syntax::TypeDefinition>,
+    terms: Vec<syntax::Term>,
+    actions: Vec<syntax::Operation>,
+    functions: Vec<syntax::Operation>,
+    entity_containers: Vec<syntax::EntityContainer>,
+    annotation_blocks: Vec<syntax::AnnotationBlock>,
+}
+
+/// The schemas' children, split into the two shares, each in document order.
+fn shares(docs: Vec<LoadedDocument>) -> (Vec<TypeItems>, Vec<OtherItems>) {
+    let total: usize = docs
+        .iter()
+        .flat_map(|ld| &ld.doc.schemas)
+        .flat_map(|s| s.entity_types.iter().chain(&s.complex_types))
+        .map(type_work)
+        .sum();
+    let mut budget = total * FIRST_SHARE_OF_TYPES / 100;
+    let mut types = Vec::new();
+    let mut others = Vec::new();
+    for (d, ld) in docs.into_iter().enumerate() {
+        for s in ld.doc.schemas {
+            // Named field by field, so that a new child list cannot be forgotten here.
+            let syntax::Schema {
+                namespace,
+                alias,
+                mut entity_types,
+                mut complex_types,
+                enum_types,
+                type_definitions,
+                terms,
+                actions,
+                functions,
+                entity_containers,
+                annotations,
+                annotation_blocks,
+                pos,
+            } = s;
+            others.push(OtherItems {
+                d,
+                namespace: namespace.clone(),
+                entity_types: cut(&mut entity_types, &mut budget),
+                complex_types: cut(&mut complex_types, &mut budget),
+                enum_types,
+                type_definitions,
+                terms,
+                actions,
+                functions,
+                entity_containers,
+                annotation_blocks,
+            });
+            types.push(TypeItems {
+                d,
+                namespace,
+                alias,
+                annotations,
+                pos,
+                entity_types,
+                complex_types,
+            });
+        }
+    }
+    (types, others)
+}
+
+/// What the second share hands the first: the structured types it built, each list sorted by
+/// name, and the converted external annotation blocks that target the first share's elements.
+struct Handover {
+    entity_types: Vec<(String, StructuredType)>,
+    complex_types: Vec<(String, StructuredType)>,
+    blocks: Vec<Pending>,
+}
+
+/// The first share: schemas and structured types go into `model`, with the lists of derived
+/// types, the checks of inheritance and the external annotations on them.
+fn build_types(
+    scope: &Scope,
+    items: Vec<TypeItems>,
+    handover: std::sync::mpsc::Receiver<Handover>,
+    model: &mut Model,
+    found: &mut Found,
+) {
+    let mut b = Builder {
+        scope,
+        found: Found::default(),
+    };
+    // Structured types as they are built; the model's maps are built from them at once
+    // (documents mostly declare types in name order, so that is a linear bulk build).
+    let mut built_entity_types: Vec<(String, StructuredType)> = Vec::new();
+    let mut built_complex_types: Vec<(String, StructuredType)> = Vec::new();
+    for s in items {
+        let TypeItems {
+            d,
+            namespace: ns,
+            alias,
+            annotations,
+            pos,
+            entity_types,
+            complex_types,
+        } = s;
+        let annotations = b.annotations(d, annotations, None);
+        if !model.schemas.contains_key(&ns) {
+            model.schemas.insert(
+                ns.clone(),
+                SchemaInfo {
+                    namespace: ns.clone(),
+                    alias,
+                    annotations,
+                    loc: loc(d, pos),
+                },
+            );
+        }
+        for t in entity_types {
+            built_entity_types.extend(b.structured(d, &ns, t, TypeKind::Entity));
+        }
+        for t in complex_types {
+            built_complex_types.extend(b.structured(d, &ns, t, TypeKind::Complex));
+        }
+    }
+    // Duplicates were skipped, so every name comes once in either share: each list is sorted in
+    // place (which moves the large values less than `collect`'s stable sort would), then the two
+    // shares' lists are merged and the map is built in bulk.
+    built_entity_types.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    built_complex_types.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    // The second share always sends, unless it panicked (then `resolve` passes the panic on).
+    let Handover {
+        entity_types,
+        complex_types,
+        blocks,
+    } = handover.recv().unwrap_or(Handover {
+        entity_types: Vec::new(),
+        complex_types: Vec::new(),
+        blocks: Vec::new(),
+    });
+    model.entity_types = merge_sorted(built_entity_types, entity_types);
+    model.complex_types = merge_sorted(built_complex_types, complex_types);
+    let mut derived: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for t in model
+        .entity_types
+        .values()
+        .chain(model.complex_types.values())
+    {
+        if let Some(b) = &t.base_type {
+            derived.entry(b).or_default().push(t.name.clone());
+        }
+    }
+    let derived: Vec<(String, Vec<String>)> = derived
+        .into_iter()
+        .map(|(b, list)| (b.to_string(), list))
+        .collect();
+    for (base, list) in derived {
+        if let Some(t) = model
+            .entity_types
+            .get_mut(&base)
+            .or(model.complex_types.get_mut(&base))
+        {
+            t.derived_types = list;
+        }
+    }
+    found.append(b.found);
+    check_inheritance(scope, model, found);
+    for block in blocks {
+        attach_pending(scope, model, found, block);
+    }
+}
+
+/// The map of two lists sorted by distinct names.
+fn merge_sorted<V>(a: Vec<(String, V)>, b: Vec<(String, V)>) -> BTreeMap<String, V> {
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    std::iter::from_fn(|| match (a.peek(), b.peek()) {
+        (Some(x), Some(y)) if y.0 < x.0 => b.next(),
+        (Some(_), _) => a.next(),
+        (None, _) => b.next(),
+    })
+    .collect()
+}
+
+/// What the second share builds: the model's other maps, and the external annotation blocks
+/// that target its elements' names but that it could not attach, in document order.
+struct Others {
+    enum_types: BTreeMap<String, EnumType>,
+    type_definitions: BTreeMap<String, TypeDefinition>,
+    terms: BTreeMap<String, Term>,
+    actions: BTreeMap<String, Vec<Operation>>,
+    functions: BTreeMap<String, Vec<Operation>>,
+    containers: BTreeMap<String, EntityContainer>,
+    pending: Vec<Pending>,
+    found: Found,
+}
+
+/// An external annotation block, converted, on its way to [`attach_pending`].
+struct Pending {
+    d: usize,
+    pos: Pos,
+    /// The target as written, for the warning when it names nothing.
+    written: String,
+    /// The target with aliases expanded.
+    target: String,
+    list: Annotations,
+}
+
+/// The second share: the external annotation blocks, converted, and its structured types, sent
+/// to the first share through `to_types` (the blocks only those that target the first share's
+/// elements); then enum types, type definitions, terms, operations and containers, with the
+/// other blocks attached to them.
+fn build_others(
+    scope: &Scope,
+    mut items: Vec<OtherItems>,
+    to_types: std::sync::mpsc::Sender<Handover>,
+) -> Others {
+    let mut b = Builder {
+        scope,
+        found: Found::default(),
+    };
+    let mut for_types = Vec::new();
+    let mut mine = Vec::new();
+    for s in &mut items {
+        for block in std::mem::take(&mut s.annotation_blocks) {
+            let d = s.d;
+            let list = b.annotations(d, block.annotations, block.qualifier.as_deref());
+            let target = scope.qualify_target(d, &block.target).into_owned();
+            let converted = Pending {
+                d,
+                pos: block.pos,
+                written: block.target,
+                target,
+                list,
+            };
+            if targets_other(scope, &converted.target) {
+                mine.push(converted);
+            } else {
+                for_types.push(converted);
+            }
+        }
+    }
+    let mut entity_types = Vec::new();
+    let mut complex_types = Vec::new();
+    for s in &mut items {
+        for t in std::mem::take(&mut s.entity_types) {
+            entity_types.extend(b.structured(s.d, &s.namespace, t, TypeKind::Entity));
+        }
+        for t in std::mem::take(&mut s.complex_types) {
+            complex_types.extend(b.structured(s.d, &s.namespace, t, TypeKind::Complex));
+        }
+    }
+    entity_types.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    complex_types.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    // The receiver lives until the first share has taken it.
+    let _ = to_types.send(Handover {
+        entity_types,
+        complex_types,
+        blocks: for_types,
+    });
+    drop(to_types);
+    let mut out = Others {
+        enum_types: BTreeMap::new(),
+        type_definitions: BTreeMap::new(),
+        terms: BTreeMap::new(),
+        actions: BTreeMap::new(),
+        functions: BTreeMap::new(),
+        containers: BTreeMap::new(),
+        pending: Vec::new(),
+        found: Found::default(),
+    };
+    for s in items {
+        let OtherItems {
+            d,
+            namespace: ns,
+            enum_types,
+            type_definitions,
+            terms,
+            actions,
+            functions,
+            entity_containers,
+            entity_types: _,
+            complex_types: _,
+            annotation_blocks: _,
+        } = s;
+        for e in enum_types {
+            if let Some((name, e)) = b.enum_type(d, &ns, e) {
+                out.enum_types.insert(name, e);
+            }
+        }
+        for t in type_definitions {
+            if let Some((name, t)) = b.type_definition(d, &ns, t) {
+                out.type_definitions.insert(name, t);
+            }
+        }
+        for t in terms {
+            if let Some((name, t)) = b.term(d, &ns, t) {
+                out.terms.insert(name, t);
+            }
+        }
+        for op in actions.into_iter().chain(functions) {
+            if let Some(op) = b.operation(d, &ns, op) {
+                let map = match op.kind {
+                    OperationKind::Action => &mut out.actions,
+                    OperationKind::Function => &mut out.functions,
+                };
+                match map.get_mut(&op.name) {
+                    Some(list) => list.push(op),
+                    None => {
+                        map.insert(op.name.clone(), vec![op]);
+                    }
+                }
+            }
+        }
+        for c in entity_containers {
+            if let Some((name, c)) = b.container(d, &ns, c) {
+                out.containers.insert(name, c);
+            }
+        }
+    }
+    let mut signatures = Signatures::default();
+    for mut block in mine {
+        let list = std::mem::take(&mut block.list);
+        if let Err(list) = attach_other(scope, &mut out, &block.target, list, &mut signatures) {
+            block.list = list;
+            out.pending.push(block);
+        }
+    }
+    out.found = b.found;
+    out
+}
+
+/// Whether an external annotation target names an element of the second share, as
+/// [`attach_other`] decides: an operation, an enum type, a container, a type definition or a
+/// term, or one of their members.
+fn targets_other(scope: &Scope, target: &str) -> bool {
+    let head = target.split_once('/').map_or(target, |(h, _)| h);
+    let (op_name, signature) = match head.split_once('(') {
+        Some((n, _)) => (n, Some(())),
+        None => (head, None),
+    };
+    match scope.kinds.get(head) {
+        Some((kind, _)) if signature.is_none() => !matches!(kind, Kind::Entity | Kind::Complex),
+        _ => scope.actions.contains(op_name) || scope.functions.contains(op_name),
+    }
+}
+
+/// Puts annotations on the operation, enum type, container, type definition or term the target
+/// names (the second share's elements); gives them back otherwise.
+fn attach_other(
+    scope: &Scope,
+    out: &mut Others,
+    target: &str,
+    list: Annotations,
+    signatures: &mut Signatures,
+) -> Result<(), Annotations> {
+    let (head, member) = match target.split_once('/') {
+        Some((h, rest)) => (h, Some(rest)),
+        None => (target, None),
+    };
+    // operations: `ns.op`, `ns.op(sig)`, `ns.op(sig)/param`, `ns.op/$ReturnType`
+    let (op_name, signature) = match head.split_once('(') {
+        Some((n, _)) => (n, Some(head)),
+        None => (head, None),
+    };
+    // Graph names an operation like a type (`microsoft.graph.image`): without a parameter
+    // list, such a target names the type.
+    let kind = scope.kinds.get(head).map(|(k, _)| *k);
+    let names_type = signature.is_none() && kind.is_some();
+    let is_operation = !names_type
+        && ((scope.actions.contains(op_name) && out.actions.contains_key(op_name))
+            || (scope.functions.contains(op_name) && out.functions.contains_key(op_name)));
+    if is_operation {
+        // an action and a function may share a name: look at the overloads of both
+        let chosen: Option<&[(OperationKind, usize)]> = signature.map(|s| {
+            signatures
+                .entry(op_name.to_string())
+                .or_insert_with(|| overloads_by_signature(&out.actions, &out.functions, op_name))
+                .get(&strip_ws(s))
+                .map_or(&[][..], Vec::as_slice)
+        });
+        let overloads = [
+            (OperationKind::Action, out.actions.get_mut(op_name)),
+            (OperationKind::Function, out.functions.get_mut(op_name)),
+        ]
+        .into_iter()
+        .filter_map(|(kind, list)| Some(kind).zip(list))
+        .flat_map(|(kind, list)| {
+            list.iter_mut()
+                .enumerate()
+                .map(move |(i, op)| (kind, i, op))
+        });
+        let mut hit = false;
+        for (kind, i, op) in overloads {
+            if chosen.is_some_and(|c| !c.contains(&(kind, i))) {
+                continue;
+            }
+            match member {
+                None => op.annotations.0.extend(list.0.iter().cloned()),
+                Some("$ReturnType") => match &mut op.return_type {
+                    Some(r) => r.annotations.0.extend(list.0.iter().cloned()),
+                    None => continue,
+                },
+                Some(p) => match op.parameters.iter_mut().find(|x| x.name == p) {
+                    Some(x) => x.annotations.0.extend(list.0.iter().cloned()),
+                    None => continue,
+                },
+            }
+            hit = true;
+        }
+        return if hit { Ok(()) } else { Err(list) };
+    }
+    // Every element of the maps below was declared with its kind, so the kind says which map
+    // can hold `head`.
+    let found = match kind {
+        Some(Kind::Enum) => out.enum_types.get_mut(head).and_then(|e| match member {
+            None => Some(&mut e.annotations),
+            Some(n) => e
+                .members
+                .iter_mut()
+                .find(|x| x.name == n)
+                .map(|x| &mut x.annotations),
+        }),
+        Some(Kind::Container) => out.containers.get_mut(head).and_then(|c| match member {
+            None => Some(&mut c.annotations),
+            Some(n) => {
+                if let Some(x) = c.entity_sets.get_mut(n) {
+                    Some(&mut x.annotations)
+                } else if let Some(x) = c.singletons.get_mut(n) {
+                    Some(&mut x.annotations)
+                } else if let Some(x) = c.action_imports.get_mut(n) {
+                    Some(&mut x.annotations)
+                } else if let Some(x) = c.function_imports.get_mut(n) {
+                    Some(&mut x.annotations)
+                } else {
+                    None
+                }
+            }
+        }),
+        Some(Kind::Definition) if member.is_none() => out
+            .type_definitions
+            .get_mut(head)
+            .map(|t| &mut t.annotations),
+        Some(Kind::Term) if member.is_none() => out.terms.get_mut(head).map(|t| &mut t.annotations),
+        _ => None,
+    };
+    match found {
+        Some(annotations) => {
+            annotations.append(list);
+            Ok(())
+        }
+        None => Err(list),
+    }
+}
+
+/// Puts a block the second share gave back on the structured type, member or schema its target
+/// names; else keeps it under its path when the path starts at a declared element, else warns.
+fn attach_pending(scope: &Scope, model: &mut Model, found: &mut Found, block: Pending) {
+    let Pending {
+        d,
+        pos,
+        written,
+        target,
+        list,
+    } = block;
+    let (head, member) = match target.split_once('/') {
+        Some((h, rest)) => (h, Some(rest)),
+        None => (target.as_str(), None),
+    };
+    let kind = scope.kinds.get(head).map(|(k, _)| *k);
+    let on_type = match kind {
+        Some(Kind::Entity) => model.entity_types.get_mut(head),
+        Some(Kind::Complex) => model.complex_types.get_mut(head),
+        _ => None,
+    };
+    let annotations = match on_type {
+        Some(t) => match member {
+            None => Some(&mut t.annotations),
+            Some(p) => {
+                if let Some(x) = t.properties.iter_mut().find(|x| x.name == p) {
+                    Some(&mut x.annotations)
+                } else if let Some(x) = t.navigation_properties.iter_mut().find(|x| x.name == p) {
+                    Some(&mut x.annotations)
+                } else {
+                    None
+                }
+            }
+        },
+        None if member.is_none() => model.schemas.get_mut(head).map(|s| &mut s.annotations),
+        None => None,
+    };
+    if let Some(annotations) = annotations {
+        annotations.append(list);
+    } else if member.is_some() && scope.path_root_exists(&target) {
+        model
+            .path_annotations
+            .entry(target)
+            .or_default()
+            .append(list);
+    } else {
+        found.warn(
+            d,
+            pos,
+            format!("annotation target `{written}` does not name a model element"),
+        );
+    }
+}
 
 /// What a type name resolves to, before its `TypeRef` is built.
 #[derive(Debug, Clone, Copy)]
@@ -160,20 +815,12 @@ fn counts(doc: &syntax::Document) -> Counts {
     }
     c
 }
-
-impl Resolver {
-    fn error(&mut self, doc: usize, pos: Pos, message: String) {
-        self.errors.push((doc, pos, message));
-    }
-
-    fn warn(&mut self, doc: usize, pos: Pos, message: String) {
-        self.warnings.push((doc, pos, message));
-    }
-
-    fn collect_sources(&mut self, docs: &[LoadedDocument]) {
+impl Scope {
+    fn collect_sources(&mut self, docs: &[LoadedDocument]) -> Vec<Source> {
+        let mut sources = Vec::with_capacity(docs.len());
         for (i, d) in docs.iter().enumerate() {
             self.names.push(d.name.clone());
-            self.model.sources.push(Source {
+            sources.push(Source {
                 name: d.name.clone(),
                 counts: counts(&d.doc),
             });
@@ -204,6 +851,7 @@ impl Resolver {
             }
             self.aliases.push(aliases);
         }
+        sources
     }
 
     /// The namespace an alias stands for in document `doc`.
@@ -238,18 +886,11 @@ impl Resolver {
         }
     }
 
-    fn declare(&mut self, docs: &[LoadedDocument]) {
+    fn declare(&mut self, docs: &[LoadedDocument], found: &mut Found) {
         let total: usize = docs
             .iter()
             .flat_map(|ld| &ld.doc.schemas)
-            .map(|s| {
-                s.entity_types.len()
-                    + s.complex_types.len()
-                    + s.enum_types.len()
-                    + s.type_definitions.len()
-                    + s.terms.len()
-                    + s.entity_containers.len()
-            })
+            .map(named_types)
             .sum();
         self.kinds.reserve(total);
         for (d, ld) in docs.iter().enumerate() {
@@ -293,7 +934,7 @@ impl Resolver {
                                 "duplicate name `{name}` in schema `{ns}`: already declared at {}",
                                 self.describe(first)
                             );
-                            self.error(d, pos, msg);
+                            found.error(d, pos, msg);
                         }
                         Entry::Vacant(e) => {
                             e.insert((kind, loc(d, pos)));
@@ -324,6 +965,116 @@ impl Resolver {
         }
     }
 
+    /// Whether the namespace of a qualified name is neither declared by a loaded schema nor
+    /// included by a reference (available or not).
+    fn namespace_unknown(&self, qualified: &str) -> bool {
+        qualified.rsplit_once('.').is_none_or(|(ns, _)| {
+            !self.declared_namespaces.contains(ns) && !self.unavailable.contains_key(ns)
+        })
+    }
+
+    fn unresolved_message(&self, written: &str, qualified: &str, what: &str) -> String {
+        let Some((ns, simple)) = qualified.rsplit_once('.') else {
+            return format!(
+                "unresolved {what} `{written}`: a {what} name must be qualified by a namespace or alias"
+            );
+        };
+        if let Some((d, uri, pos)) = self.unavailable.get(ns) {
+            return format!(
+                "unresolved {what} `{written}`: namespace `{ns}` comes from `{uri}` (referenced at {}:{pos}), which is not available",
+                self.names[*d]
+            );
+        }
+        if self.declared_namespaces.contains(ns) {
+            format!(
+                "unresolved {what} `{written}`: schema `{ns}` declares no {what} named `{simple}`"
+            )
+        } else {
+            format!(
+                "unresolved {what} `{written}`: namespace `{ns}` is neither declared nor referenced"
+            )
+        }
+    }
+
+    /// Whether `name` was declared elsewhere than at `l` (a duplicate, already reported).
+    fn is_duplicate(&self, name: &str, l: Loc) -> bool {
+        self.kinds.get(name).is_some_and(|(_, first)| *first != l)
+    }
+
+    /// Expands aliases in the first segment of a target path and in operation parameter lists;
+    /// borrows when nothing changes.
+    fn qualify_target<'t>(&self, d: usize, target: &'t str) -> Cow<'t, str> {
+        let target = target.trim();
+        let (head, rest) = match target.find(['/', '(']) {
+            Some(i) => target.split_at(i),
+            None => (target, ""),
+        };
+        let head_q = self.qualify(d, head);
+        let Some(params) = rest.strip_prefix('(') else {
+            return match head_q {
+                Cow::Borrowed(h) if h.len() == head.len() => Cow::Borrowed(target),
+                h => {
+                    let mut out = h.into_owned();
+                    out.push_str(rest);
+                    Cow::Owned(out)
+                }
+            };
+        };
+        let mut out = head_q.into_owned();
+        let mut depth = 1usize;
+        let close = params.char_indices().find_map(|(i, c)| {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            (depth == 0).then_some(i)
+        });
+        let (inside, after) = match close {
+            Some(i) => (&params[..i], &params[i + 1..]),
+            None => (params, ""),
+        };
+        out.push('(');
+        let mut first = true;
+        for p in inside.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            match p
+                .strip_prefix("Collection(")
+                .and_then(|x| x.strip_suffix(')'))
+            {
+                Some(inner) => {
+                    out.push_str("Collection(");
+                    out.push_str(&self.qualify(d, inner));
+                    out.push(')');
+                }
+                None => out.push_str(&self.qualify(d, p)),
+            }
+        }
+        out.push(')');
+        out.push_str(after);
+        Cow::Owned(out)
+    }
+
+    fn path_root_exists(&self, target: &str) -> bool {
+        let head = target.split('/').next().unwrap_or(target);
+        let head = head.split('(').next().unwrap_or(head);
+        self.kinds.contains_key(head)
+            || self.actions.contains(head)
+            || self.functions.contains(head)
+    }
+}
+
+impl std::ops::Deref for Builder<'_> {
+    type Target = Scope;
+    fn deref(&self) -> &Scope {
+        self.scope
+    }
+}
+
+impl Builder<'_> {
     fn annotations(
         &mut self,
         doc: usize,
@@ -353,7 +1104,7 @@ impl Resolver {
 
     fn check_term(&mut self, doc: usize, pos: Pos, term: &str) -> bool {
         let Some((ns, _)) = term.rsplit_once('.') else {
-            self.warn(
+            self.found.warn(
                 doc,
                 pos,
                 format!("annotation term `{term}` is not qualified by a namespace"),
@@ -367,7 +1118,7 @@ impl Resolver {
             if matches!(self.kinds.get(term), Some((Kind::Term, _))) {
                 return true;
             }
-            self.warn(
+            self.found.warn(
                 doc,
                 pos,
                 format!("annotation term `{term}` is not declared in schema `{ns}`"),
@@ -375,7 +1126,7 @@ impl Resolver {
             return false;
         }
         if !self.unavailable.contains_key(ns) {
-            self.warn(
+            self.found.warn(
                 doc,
                 pos,
                 format!(
@@ -435,7 +1186,7 @@ impl Resolver {
             return match Primitive::from_edm_name(p) {
                 Some(p) => Some((TypeKindOf::Primitive(p), None)),
                 None => {
-                    self.error(
+                    self.found.error(
                         doc,
                         pos,
                         format!("unresolved type `{name}`: `Edm` has no type named `{p}`"),
@@ -452,7 +1203,7 @@ impl Resolver {
             Some((Kind::Definition, _)) => TypeKindOf::Definition,
             Some((kind, _)) => {
                 let msg = format!("`{name}` names a {}, not a type", kind.noun());
-                self.error(doc, pos, msg);
+                self.found.error(doc, pos, msg);
                 return None;
             }
             None => {
@@ -462,7 +1213,7 @@ impl Resolver {
                     && STANDARD_VOCABULARIES.contains(&ns)
                     && !self.declared_namespaces.contains(ns)
                 {
-                    self.warn(
+                    self.found.warn(
                         doc,
                         pos,
                         format!(
@@ -472,7 +1223,7 @@ impl Resolver {
                     return Some((TypeKindOf::Primitive(Primitive::Untyped), None));
                 }
                 let msg = self.unresolved_message(name, &q, "type");
-                self.error(doc, pos, msg);
+                self.found.error(doc, pos, msg);
                 return None;
             }
         };
@@ -481,138 +1232,6 @@ impl Resolver {
             q => Some(q.into_owned()),
         };
         Some((kind, qualified))
-    }
-
-    /// Whether the namespace of a qualified name is neither declared by a loaded schema nor
-    /// included by a reference (available or not).
-    fn namespace_unknown(&self, qualified: &str) -> bool {
-        qualified.rsplit_once('.').is_none_or(|(ns, _)| {
-            !self.declared_namespaces.contains(ns) && !self.unavailable.contains_key(ns)
-        })
-    }
-
-    fn unresolved_message(&self, written: &str, qualified: &str, what: &str) -> String {
-        let Some((ns, simple)) = qualified.rsplit_once('.') else {
-            return format!(
-                "unresolved {what} `{written}`: a {what} name must be qualified by a namespace or alias"
-            );
-        };
-        if let Some((d, uri, pos)) = self.unavailable.get(ns) {
-            return format!(
-                "unresolved {what} `{written}`: namespace `{ns}` comes from `{uri}` (referenced at {}:{pos}), which is not available",
-                self.names[*d]
-            );
-        }
-        if self.declared_namespaces.contains(ns) {
-            format!(
-                "unresolved {what} `{written}`: schema `{ns}` declares no {what} named `{simple}`"
-            )
-        } else {
-            format!(
-                "unresolved {what} `{written}`: namespace `{ns}` is neither declared nor referenced"
-            )
-        }
-    }
-
-    fn build(&mut self, docs: Vec<LoadedDocument>) -> Blocks {
-        let mut blocks = Blocks::new();
-        // Structured types as they are built; the model's maps are built from them at once
-        // (documents mostly declare types in name order, so that is a linear bulk build).
-        let mut built_entity_types: Vec<(String, StructuredType)> = Vec::new();
-        let mut built_complex_types: Vec<(String, StructuredType)> = Vec::new();
-        for (d, ld) in docs.into_iter().enumerate() {
-            for s in ld.doc.schemas {
-                let syntax::Schema {
-                    namespace: ns,
-                    alias,
-                    entity_types,
-                    complex_types,
-                    enum_types,
-                    type_definitions,
-                    terms,
-                    actions,
-                    functions,
-                    entity_containers,
-                    annotations,
-                    annotation_blocks,
-                    pos,
-                } = s;
-                let annotations = self.annotations(d, annotations, None);
-                if !self.model.schemas.contains_key(&ns) {
-                    self.model.schemas.insert(
-                        ns.clone(),
-                        SchemaInfo {
-                            namespace: ns.clone(),
-                            alias,
-                            annotations,
-                            loc: loc(d, pos),
-                        },
-                    );
-                }
-                for t in entity_types {
-                    built_entity_types.extend(self.structured(d, &ns, t, TypeKind::Entity));
-                }
-                for t in complex_types {
-                    built_complex_types.extend(self.structured(d, &ns, t, TypeKind::Complex));
-                }
-                for e in enum_types {
-                    self.enum_type(d, &ns, e);
-                }
-                for t in type_definitions {
-                    self.type_definition(d, &ns, t);
-                }
-                for t in terms {
-                    self.term(d, &ns, t);
-                }
-                for op in actions.into_iter().chain(functions) {
-                    self.operation(d, &ns, op);
-                }
-                for c in entity_containers {
-                    self.container(d, &ns, c);
-                }
-                blocks.extend(annotation_blocks.into_iter().map(|b| (d, b)));
-            }
-        }
-        // Duplicates were skipped above, so every name comes once: an in-place sort (which moves
-        // the large values less than `collect`'s stable sort would), then a linear bulk build.
-        for (mut list, map) in [
-            (built_entity_types, &mut self.model.entity_types),
-            (built_complex_types, &mut self.model.complex_types),
-        ] {
-            list.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            *map = list.into_iter().collect();
-        }
-        let mut derived: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-        for t in self
-            .model
-            .entity_types
-            .values()
-            .chain(self.model.complex_types.values())
-        {
-            if let Some(b) = &t.base_type {
-                derived.entry(b).or_default().push(t.name.clone());
-            }
-        }
-        let derived: Vec<(String, Vec<String>)> = derived
-            .into_iter()
-            .map(|(b, list)| (b.to_string(), list))
-            .collect();
-        for (base, list) in derived {
-            if let Some(t) = self
-                .model
-                .entity_types
-                .get_mut(&base)
-                .or(self.model.complex_types.get_mut(&base))
-            {
-                t.derived_types = list;
-            }
-        }
-        blocks
-    }
-
-    /// Whether `name` was declared elsewhere than at `l` (a duplicate, already reported).
-    fn is_duplicate(&self, name: &str, l: Loc) -> bool {
-        self.kinds.get(name).is_some_and(|(_, first)| *first != l)
     }
 
     /// The type under its qualified name; `None` for a duplicate (reported by `declare`).
@@ -644,7 +1263,7 @@ impl Resolver {
                         expected.noun(),
                         expected.noun()
                     );
-                    self.error(d, t.pos, msg);
+                    self.found.error(d, t.pos, msg);
                     None
                 }
                 None => {
@@ -653,13 +1272,13 @@ impl Resolver {
                     // documents exported from .NET) says nothing about the model: read the type
                     // without it.
                     if self.namespace_unknown(&q) {
-                        self.warn(
+                        self.found.warn(
                             d,
                             t.pos,
                             format!("{msg}; `{}` is read without a base type", t.name),
                         );
                     } else {
-                        self.error(d, t.pos, msg);
+                        self.found.error(d, t.pos, msg);
                     }
                     None
                 }
@@ -695,7 +1314,7 @@ impl Resolver {
                         n.name,
                         k.noun()
                     );
-                    self.error(d, n.pos, msg);
+                    self.found.error(d, n.pos, msg);
                     continue;
                 }
                 None if inner.starts_with("Edm.") => {
@@ -703,12 +1322,12 @@ impl Resolver {
                         "navigation property `{}` has type `{inner}`, which is a primitive type, not an entity type",
                         n.name
                     );
-                    self.error(d, n.pos, msg);
+                    self.found.error(d, n.pos, msg);
                     continue;
                 }
                 None => {
                     let msg = self.unresolved_message(inner, &q, "type");
-                    self.error(d, n.pos, msg);
+                    self.found.error(d, n.pos, msg);
                     continue;
                 }
             }
@@ -779,17 +1398,18 @@ impl Resolver {
                         "underlying type `{text}` is not allowed here: expected one of Edm.Byte, Edm.SByte, Edm.Int16, Edm.Int32, Edm.Int64"
                     )
                 };
-                self.error(d, pos, msg);
+                self.found.error(d, pos, msg);
                 Primitive::Int32
             }
         }
     }
 
-    fn enum_type(&mut self, d: usize, ns: &str, e: syntax::EnumType) {
+    /// The enum type under its qualified name; `None` for a duplicate (reported by `declare`).
+    fn enum_type(&mut self, d: usize, ns: &str, e: syntax::EnumType) -> Option<(String, EnumType)> {
         use Primitive::*;
         let name = join(ns, &e.name);
         if self.is_duplicate(&name, loc(d, e.pos)) {
-            return;
+            return None;
         }
         let underlying_type = self.underlying(
             d,
@@ -806,7 +1426,7 @@ impl Resolver {
                     "duplicate member `{}` in enum type `{}`: already declared at {first}",
                     m.name, e.name
                 );
-                self.error(d, m.pos, msg);
+                self.found.error(d, m.pos, msg);
                 continue;
             }
             let annotations = self.annotations(d, m.annotations, None);
@@ -818,7 +1438,7 @@ impl Resolver {
             });
         }
         let annotations = self.annotations(d, e.annotations, None);
-        self.model.enum_types.insert(
+        Some((
             name.clone(),
             EnumType {
                 name,
@@ -830,17 +1450,22 @@ impl Resolver {
                 annotations,
                 loc: loc(d, e.pos),
             },
-        );
+        ))
     }
 
-    fn type_definition(&mut self, d: usize, ns: &str, t: syntax::TypeDefinition) {
+    fn type_definition(
+        &mut self,
+        d: usize,
+        ns: &str,
+        t: syntax::TypeDefinition,
+    ) -> Option<(String, TypeDefinition)> {
         let name = join(ns, &t.name);
         if self.is_duplicate(&name, loc(d, t.pos)) {
-            return;
+            return None;
         }
         let underlying_type = self.underlying(d, t.pos, Some(&t.underlying_type), &[]);
         let annotations = self.annotations(d, t.annotations, None);
-        self.model.type_definitions.insert(
+        Some((
             name.clone(),
             TypeDefinition {
                 name,
@@ -851,21 +1476,18 @@ impl Resolver {
                 annotations,
                 loc: loc(d, t.pos),
             },
-        );
+        ))
     }
 
-    fn term(&mut self, d: usize, ns: &str, t: syntax::Term) {
+    fn term(&mut self, d: usize, ns: &str, t: syntax::Term) -> Option<(String, Term)> {
         let name = join(ns, &t.name);
         if self.is_duplicate(&name, loc(d, t.pos)) {
-            return;
+            return None;
         }
-        let Some(ty) = self.type_use(d, t.pos, t.type_name, t.nullable.unwrap_or(true), t.facets)
-        else {
-            return;
-        };
+        let ty = self.type_use(d, t.pos, t.type_name, t.nullable.unwrap_or(true), t.facets)?;
         let annotations = self.annotations(d, t.annotations, None);
         let base_term = t.base_term.map(|b| self.qualify_owned(d, b));
-        self.model.terms.insert(
+        Some((
             name.clone(),
             Term {
                 name,
@@ -878,17 +1500,17 @@ impl Resolver {
                 annotations,
                 loc: loc(d, t.pos),
             },
-        );
+        ))
     }
 
-    fn operation(&mut self, d: usize, ns: &str, op: syntax::Operation) {
+    fn operation(&mut self, d: usize, ns: &str, op: syntax::Operation) -> Option<Operation> {
         if op.is_bound && op.parameters.is_empty() {
-            self.error(
+            self.found.error(
                 d,
                 op.pos,
                 format!("bound operation `{}` has no binding parameter", op.name),
             );
-            return;
+            return None;
         }
         let mut parameters = Vec::with_capacity(op.parameters.len());
         let mut ok = true;
@@ -929,10 +1551,10 @@ impl Resolver {
             None => None,
         };
         if !ok {
-            return;
+            return None;
         }
         if op.kind == OperationKind::Function && return_type.is_none() {
-            self.error(
+            self.found.error(
                 d,
                 op.pos,
                 format!("function `{}` has no `ReturnType`", op.name),
@@ -940,13 +1562,9 @@ impl Resolver {
         }
         let annotations = self.annotations(d, op.annotations, None);
         let name = join(ns, &op.name);
-        let map = match op.kind {
-            OperationKind::Action => &mut self.model.actions,
-            OperationKind::Function => &mut self.model.functions,
-        };
         let resolved = Operation {
             kind: op.kind,
-            name: name.clone(),
+            name,
             namespace: ns.to_string(),
             simple_name: op.name,
             is_bound: op.is_bound,
@@ -957,12 +1575,7 @@ impl Resolver {
             annotations,
             loc: loc(d, op.pos),
         };
-        match map.get_mut(&name) {
-            Some(list) => list.push(resolved),
-            None => {
-                map.insert(name, vec![resolved]);
-            }
-        }
+        Some(resolved)
     }
 
     fn entity_type_of(&mut self, d: usize, pos: Pos, written: &str, what: &str) -> Option<String> {
@@ -974,21 +1587,26 @@ impl Resolver {
                     "{what} has type `{written}`, which is a {}, not an entity type",
                     k.noun()
                 );
-                self.error(d, pos, msg);
+                self.found.error(d, pos, msg);
                 None
             }
             None => {
                 let msg = self.unresolved_message(written, &q, "type");
-                self.error(d, pos, msg);
+                self.found.error(d, pos, msg);
                 None
             }
         }
     }
 
-    fn container(&mut self, d: usize, ns: &str, c: syntax::EntityContainer) {
+    fn container(
+        &mut self,
+        d: usize,
+        ns: &str,
+        c: syntax::EntityContainer,
+    ) -> Option<(String, EntityContainer)> {
         let name = join(ns, &c.name);
         if self.is_duplicate(&name, loc(d, c.pos)) {
-            return;
+            return None;
         }
         let mut names: BTreeMap<&str, Pos> = BTreeMap::new();
         let mut children: Vec<(&str, Pos)> = Vec::new();
@@ -1000,7 +1618,7 @@ impl Resolver {
             match names.entry(n) {
                 std::collections::btree_map::Entry::Occupied(first) => {
                     let first = *first.get();
-                    self.error(d, pos, format!("duplicate name `{n}` in entity container `{}`: already declared at {first}", c.name));
+                    self.found.error(d, pos, format!("duplicate name `{n}` in entity container `{}`: already declared at {first}", c.name));
                 }
                 std::collections::btree_map::Entry::Vacant(slot) => {
                     slot.insert(pos);
@@ -1102,9 +1720,10 @@ impl Resolver {
                 };
                 let msg = self.unresolved_message(&target, &q, what);
                 if self.namespace_unknown(&q) {
-                    self.warn(d, pos, format!("{msg}; the import `{name}` is left out"));
+                    self.found
+                        .warn(d, pos, format!("{msg}; the import `{name}` is left out"));
                 } else {
-                    self.error(d, pos, msg);
+                    self.found.error(d, pos, msg);
                 }
                 continue;
             }
@@ -1132,367 +1751,136 @@ impl Resolver {
             map.insert(name, import);
         }
         out.annotations = self.annotations(d, c.annotations, None);
-        self.model.containers.insert(name, out);
+        Some((name, out))
     }
+}
 
-    fn check_inheritance(&mut self) {
-        let mut found: Vec<(Loc, String)> = Vec::new();
-        let in_cycle: Vec<String> = {
-            let m = &self.model;
-            let mut in_cycle: FxSet<&str> = FxSet::default();
-            // types whose whole chain is known to end without a cycle: walks stop there, so the
-            // check is linear in the number of types however long the chains
-            let mut acyclic: FxSet<&str> = FxSet::default();
-            acyclic.reserve(m.entity_types.len() + m.complex_types.len());
-            let mut path: Vec<&str> = Vec::new();
-            let mut on_path: FxMap<&str, usize> = FxMap::default();
-            for t in m.entity_types.values().chain(m.complex_types.values()) {
-                let start = t.name.as_str();
-                let Some(first_base) = t.base_type.as_deref() else {
-                    // A type without a base ends its own chain: nothing walks past it.
-                    continue;
-                };
-                if acyclic.contains(first_base) {
-                    acyclic.insert(start);
-                    continue;
-                }
-                if in_cycle.contains(start) || acyclic.contains(start) {
-                    continue;
-                }
-                path.clear();
-                on_path.clear();
-                path.push(start);
-                on_path.insert(start, 0);
-                let mut current: &str = start;
-                let mut cyclic = false;
-                while let Some(base) =
-                    structured(&self.kinds, m, current).and_then(|t| t.base_type.as_deref())
-                {
-                    if acyclic.contains(base) || in_cycle.contains(base) {
-                        break;
-                    }
-                    if let Some(&i) = on_path.get(base) {
-                        cyclic = true;
-                        let cycle = &path[i..];
-                        if cycle.iter().all(|c| !in_cycle.contains(c)) {
-                            let first = cycle.iter().min().copied().unwrap_or_default();
-                            let mut shown: Vec<&str> = cycle.to_vec();
-                            let k = shown.iter().position(|c| *c == first).unwrap_or(0);
-                            shown.rotate_left(k);
-                            shown.push(first);
-                            if let Some(t) = structured(&self.kinds, m, first) {
-                                found.push((
-                                    t.loc,
-                                    format!("base-type cycle: {}", shown.join(" -> ")),
-                                ));
-                            }
-                        }
-                        in_cycle.extend(cycle.iter().copied());
-                        break;
-                    }
-                    on_path.insert(base, path.len());
-                    path.push(base);
-                    current = base;
-                }
-                if !cyclic {
-                    acyclic.extend(path.iter().copied());
-                }
-            }
-            in_cycle.into_iter().map(str::to_string).collect()
-        };
-        for (l, msg) in found {
-            self.error(l.source as usize, l.pos, msg);
-        }
-        // Types on a cycle have no usable ancestry; cut the loop so later stages terminate.
-        for name in &in_cycle {
-            if let Some(t) = self
-                .model
-                .entity_types
-                .get_mut(name)
-                .or(self.model.complex_types.get_mut(name))
-            {
-                t.base_type = None;
-            }
-        }
-        let mut keys: Vec<(Loc, bool, String)> = Vec::new();
-        for t in self.model.entity_types.values() {
-            if t.key.is_none() || t.base_type.is_none() {
+fn check_inheritance(scope: &Scope, model: &mut Model, report: &mut Found) {
+    let mut found: Vec<(Loc, String)> = Vec::new();
+    let in_cycle: Vec<String> = {
+        let m = &*model;
+        let mut in_cycle: FxSet<&str> = FxSet::default();
+        // types whose whole chain is known to end without a cycle: walks stop there, so the
+        // check is linear in the number of types however long the chains
+        let mut acyclic: FxSet<&str> = FxSet::default();
+        acyclic.reserve(m.entity_types.len() + m.complex_types.len());
+        let mut path: Vec<&str> = Vec::new();
+        let mut on_path: FxMap<&str, usize> = FxMap::default();
+        for t in m.entity_types.values().chain(m.complex_types.values()) {
+            let start = t.name.as_str();
+            let Some(first_base) = t.base_type.as_deref() else {
+                // A type without a base ends its own chain: nothing walks past it.
+                continue;
+            };
+            if acyclic.contains(first_base) {
+                acyclic.insert(start);
                 continue;
             }
-            let chain = self.model.ancestry(&t.name);
-            if let Some(a) = chain.iter().skip(1).find(|a| a.key.is_some()) {
-                // Real documents (odata.net's) re-key types below an abstract keyed base; the
-                // nearest key wins there. Below a concrete type it is an error.
-                let (name, ancestor) = (&t.name, &a.name);
-                let msg = if a.is_abstract {
-                    format!(
-                        "`{name}` redefines the key of its abstract ancestor `{ancestor}`; its own key is used"
-                    )
-                } else {
-                    format!(
-                        "key redefined: `{name}` declares a key, but its ancestor `{ancestor}` already has one"
-                    )
-                };
-                keys.push((t.loc, a.is_abstract, msg));
+            if in_cycle.contains(start) || acyclic.contains(start) {
+                continue;
             }
-        }
-        for (l, warning, msg) in keys {
-            if warning {
-                self.warn(l.source as usize, l.pos, msg);
-            } else {
-                self.error(l.source as usize, l.pos, msg);
-            }
-        }
-    }
-
-    fn apply_external_annotations(&mut self, blocks: Blocks) {
-        let mut signatures = Signatures::default();
-        for (d, block) in blocks {
-            let list = self.annotations(d, block.annotations, block.qualifier.as_deref());
-            let target = self.qualify_target(d, &block.target);
-            if let Err(list) = self.attach(&target, list, &mut signatures) {
-                if target.contains('/') && self.path_root_exists(&target) {
-                    let entry = self
-                        .model
-                        .path_annotations
-                        .entry(target.into_owned())
-                        .or_default();
-                    entry.append(list);
-                } else {
-                    self.warn(
-                        d,
-                        block.pos,
-                        format!(
-                            "annotation target `{}` does not name a model element",
-                            block.target
-                        ),
-                    );
-                }
-            }
-        }
-    }
-
-    /// Expands aliases in the first segment of a target path and in operation parameter lists;
-    /// borrows when nothing changes.
-    fn qualify_target<'t>(&self, d: usize, target: &'t str) -> Cow<'t, str> {
-        let target = target.trim();
-        let (head, rest) = match target.find(['/', '(']) {
-            Some(i) => target.split_at(i),
-            None => (target, ""),
-        };
-        let head_q = self.qualify(d, head);
-        let Some(params) = rest.strip_prefix('(') else {
-            return match head_q {
-                Cow::Borrowed(h) if h.len() == head.len() => Cow::Borrowed(target),
-                h => {
-                    let mut out = h.into_owned();
-                    out.push_str(rest);
-                    Cow::Owned(out)
-                }
-            };
-        };
-        let mut out = head_q.into_owned();
-        let mut depth = 1usize;
-        let close = params.char_indices().find_map(|(i, c)| {
-            match c {
-                '(' => depth += 1,
-                ')' => depth -= 1,
-                _ => {}
-            }
-            (depth == 0).then_some(i)
-        });
-        let (inside, after) = match close {
-            Some(i) => (&params[..i], &params[i + 1..]),
-            None => (params, ""),
-        };
-        out.push('(');
-        let mut first = true;
-        for p in inside.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            if !first {
-                out.push(',');
-            }
-            first = false;
-            match p
-                .strip_prefix("Collection(")
-                .and_then(|x| x.strip_suffix(')'))
+            path.clear();
+            on_path.clear();
+            path.push(start);
+            on_path.insert(start, 0);
+            let mut current: &str = start;
+            let mut cyclic = false;
+            while let Some(base) =
+                structured(&scope.kinds, m, current).and_then(|t| t.base_type.as_deref())
             {
-                Some(inner) => {
-                    out.push_str("Collection(");
-                    out.push_str(&self.qualify(d, inner));
-                    out.push(')');
+                if acyclic.contains(base) || in_cycle.contains(base) {
+                    break;
                 }
-                None => out.push_str(&self.qualify(d, p)),
-            }
-        }
-        out.push(')');
-        out.push_str(after);
-        Cow::Owned(out)
-    }
-
-    fn path_root_exists(&self, target: &str) -> bool {
-        let head = target.split('/').next().unwrap_or(target);
-        let head = head.split('(').next().unwrap_or(head);
-        self.kinds.contains_key(head)
-            || self.actions.contains(head)
-            || self.functions.contains(head)
-    }
-
-    /// Puts annotations on the element the target names; gives them back when it names none.
-    fn attach(
-        &mut self,
-        target: &str,
-        list: Annotations,
-        signatures: &mut Signatures,
-    ) -> Result<(), Annotations> {
-        let (head, member) = match target.split_once('/') {
-            Some((h, rest)) => (h, Some(rest)),
-            None => (target, None),
-        };
-        // operations: `ns.op`, `ns.op(sig)`, `ns.op(sig)/param`, `ns.op/$ReturnType`
-        let (op_name, signature) = match head.split_once('(') {
-            Some((n, _)) => (n, Some(head)),
-            None => (head, None),
-        };
-        // Graph names an operation like a type (`microsoft.graph.image`): without a parameter
-        // list, such a target names the type.
-        let kind = self.kinds.get(head).map(|(k, _)| *k);
-        let names_type = signature.is_none() && kind.is_some();
-        let m = &mut self.model;
-        let is_operation = !names_type
-            && ((self.actions.contains(op_name) && m.actions.contains_key(op_name))
-                || (self.functions.contains(op_name) && m.functions.contains_key(op_name)));
-        if is_operation {
-            // an action and a function may share a name: look at the overloads of both
-            let chosen: Option<&[(OperationKind, usize)]> = signature.map(|s| {
-                signatures
-                    .entry(op_name.to_string())
-                    .or_insert_with(|| overloads_by_signature(m, op_name))
-                    .get(&strip_ws(s))
-                    .map_or(&[][..], Vec::as_slice)
-            });
-            let overloads = [
-                (OperationKind::Action, m.actions.get_mut(op_name)),
-                (OperationKind::Function, m.functions.get_mut(op_name)),
-            ]
-            .into_iter()
-            .filter_map(|(kind, list)| Some(kind).zip(list))
-            .flat_map(|(kind, list)| {
-                list.iter_mut()
-                    .enumerate()
-                    .map(move |(i, op)| (kind, i, op))
-            });
-            let mut hit = false;
-            for (kind, i, op) in overloads {
-                if chosen.is_some_and(|c| !c.contains(&(kind, i))) {
-                    continue;
-                }
-                match member {
-                    None => op.annotations.0.extend(list.0.iter().cloned()),
-                    Some("$ReturnType") => match &mut op.return_type {
-                        Some(r) => r.annotations.0.extend(list.0.iter().cloned()),
-                        None => continue,
-                    },
-                    Some(p) => match op.parameters.iter_mut().find(|x| x.name == p) {
-                        Some(x) => x.annotations.0.extend(list.0.iter().cloned()),
-                        None => continue,
-                    },
-                }
-                hit = true;
-            }
-            return if hit { Ok(()) } else { Err(list) };
-        }
-        // Every element of the model maps below was declared with its kind, so the kind says
-        // which map can hold `head`.
-        let found = match kind {
-            Some(Kind::Entity | Kind::Complex) => {
-                let map = if kind == Some(Kind::Entity) {
-                    &mut m.entity_types
-                } else {
-                    &mut m.complex_types
-                };
-                map.get_mut(head).map(|t| match member {
-                    None => Some(&mut t.annotations),
-                    Some(p) => {
-                        if let Some(x) = t.properties.iter_mut().find(|x| x.name == p) {
-                            Some(&mut x.annotations)
-                        } else if let Some(x) =
-                            t.navigation_properties.iter_mut().find(|x| x.name == p)
-                        {
-                            Some(&mut x.annotations)
-                        } else {
-                            None
+                if let Some(&i) = on_path.get(base) {
+                    cyclic = true;
+                    let cycle = &path[i..];
+                    if cycle.iter().all(|c| !in_cycle.contains(c)) {
+                        let first = cycle.iter().min().copied().unwrap_or_default();
+                        let mut shown: Vec<&str> = cycle.to_vec();
+                        let k = shown.iter().position(|c| *c == first).unwrap_or(0);
+                        shown.rotate_left(k);
+                        shown.push(first);
+                        if let Some(t) = structured(&scope.kinds, m, first) {
+                            found.push((t.loc, format!("base-type cycle: {}", shown.join(" -> "))));
                         }
                     }
-                })
-            }
-            Some(Kind::Enum) => m.enum_types.get_mut(head).map(|e| match member {
-                None => Some(&mut e.annotations),
-                Some(n) => e
-                    .members
-                    .iter_mut()
-                    .find(|x| x.name == n)
-                    .map(|x| &mut x.annotations),
-            }),
-            Some(Kind::Container) => m.containers.get_mut(head).map(|c| match member {
-                None => Some(&mut c.annotations),
-                Some(n) => {
-                    if let Some(x) = c.entity_sets.get_mut(n) {
-                        Some(&mut x.annotations)
-                    } else if let Some(x) = c.singletons.get_mut(n) {
-                        Some(&mut x.annotations)
-                    } else if let Some(x) = c.action_imports.get_mut(n) {
-                        Some(&mut x.annotations)
-                    } else if let Some(x) = c.function_imports.get_mut(n) {
-                        Some(&mut x.annotations)
-                    } else {
-                        None
-                    }
+                    in_cycle.extend(cycle.iter().copied());
+                    break;
                 }
-            }),
-            Some(Kind::Definition) if member.is_none() => m
-                .type_definitions
-                .get_mut(head)
-                .map(|t| Some(&mut t.annotations)),
-            Some(Kind::Term) if member.is_none() => {
-                m.terms.get_mut(head).map(|t| Some(&mut t.annotations))
+                on_path.insert(base, path.len());
+                path.push(base);
+                current = base;
             }
-            _ => None,
-        };
-        let found = match found {
-            Some(found) => found,
-            None if member.is_none() => m.schemas.get_mut(head).map(|s| &mut s.annotations),
-            None => None,
-        };
-        match found {
-            Some(annotations) => {
-                annotations.append(list);
-                Ok(())
+            if !cyclic {
+                acyclic.extend(path.iter().copied());
             }
-            None => Err(list),
+        }
+        in_cycle.into_iter().map(str::to_string).collect()
+    };
+    for (l, msg) in found {
+        report.error(l.source as usize, l.pos, msg);
+    }
+    // Types on a cycle have no usable ancestry; cut the loop so later stages terminate.
+    for name in &in_cycle {
+        if let Some(t) = model
+            .entity_types
+            .get_mut(name)
+            .or(model.complex_types.get_mut(name))
+        {
+            t.base_type = None;
         }
     }
+    let mut keys: Vec<(Loc, bool, String)> = Vec::new();
+    for t in model.entity_types.values() {
+        if t.key.is_none() || t.base_type.is_none() {
+            continue;
+        }
+        let chain = model.ancestry(&t.name);
+        if let Some(a) = chain.iter().skip(1).find(|a| a.key.is_some()) {
+            // Real documents (odata.net's) re-key types below an abstract keyed base; the
+            // nearest key wins there. Below a concrete type it is an error.
+            let (name, ancestor) = (&t.name, &a.name);
+            let msg = if a.is_abstract {
+                format!(
+                    "`{name}` redefines the key of its abstract ancestor `{ancestor}`; its own key is used"
+                )
+            } else {
+                format!(
+                    "key redefined: `{name}` declares a key, but its ancestor `{ancestor}` already has one"
+                )
+            };
+            keys.push((t.loc, a.is_abstract, msg));
+        }
+    }
+    for (l, warning, msg) in keys {
+        if warning {
+            report.warn(l.source as usize, l.pos, msg);
+        } else {
+            report.error(l.source as usize, l.pos, msg);
+        }
+    }
+}
 
-    fn finish(mut self) -> Result<Model, Vec<Diagnostic>> {
-        let to_diag = |names: &[String], list: &mut Vec<(usize, Pos, String)>, error: bool| {
-            list.sort_by_key(|a| (a.0, a.1));
-            list.drain(..)
-                .map(|(d, pos, msg)| {
-                    if error {
-                        Diagnostic::error(&names[d], pos, msg)
-                    } else {
-                        Diagnostic::warning(&names[d], pos, msg)
-                    }
-                })
-                .collect::<Vec<_>>()
-        };
-        if !self.errors.is_empty() {
-            let mut all = to_diag(&self.names, &mut self.errors, true);
-            all.extend(to_diag(&self.names, &mut self.warnings, false));
-            return Err(all);
-        }
-        self.model.warnings = to_diag(&self.names, &mut self.warnings, false);
-        Ok(self.model)
+fn finish(scope: &Scope, mut model: Model, mut found: Found) -> Result<Model, Vec<Diagnostic>> {
+    let to_diag = |names: &[String], list: &mut Vec<(usize, Pos, String)>, error: bool| {
+        list.sort_by_key(|a| (a.0, a.1));
+        list.drain(..)
+            .map(|(d, pos, msg)| {
+                if error {
+                    Diagnostic::error(&names[d], pos, msg)
+                } else {
+                    Diagnostic::warning(&names[d], pos, msg)
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    if !found.errors.is_empty() {
+        let mut all = to_diag(&scope.names, &mut found.errors, true);
+        all.extend(to_diag(&scope.names, &mut found.warnings, false));
+        return Err(all);
     }
+    model.warnings = to_diag(&scope.names, &mut found.warnings, false);
+    Ok(model)
 }
 
 /// Per operation name, its overloads by the signatures annotation targets name them with
@@ -1501,11 +1889,15 @@ impl Resolver {
 /// of N overloads take linear time.
 type Signatures = FxMap<String, FxMap<String, Vec<(OperationKind, usize)>>>;
 
-fn overloads_by_signature(model: &Model, name: &str) -> FxMap<String, Vec<(OperationKind, usize)>> {
+fn overloads_by_signature(
+    actions: &BTreeMap<String, Vec<Operation>>,
+    functions: &BTreeMap<String, Vec<Operation>>,
+    name: &str,
+) -> FxMap<String, Vec<(OperationKind, usize)>> {
     let mut out: FxMap<String, Vec<(OperationKind, usize)>> = FxMap::default();
     let lists = [
-        (OperationKind::Action, model.actions.get(name)),
-        (OperationKind::Function, model.functions.get(name)),
+        (OperationKind::Action, actions.get(name)),
+        (OperationKind::Function, functions.get(name)),
     ];
     for (kind, list) in lists {
         for (i, op) in list.into_iter().flatten().enumerate() {
@@ -1534,3 +1926,6 @@ fn strip_ws(s: &str) -> String {
     }
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
+
+#[cfg(test)]
+mod tests;
