@@ -3,6 +3,8 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::collections::hash_map::Entry;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender};
 
 use super::load::{LoadedDocument, STANDARD_VOCABULARIES};
 use super::*;
@@ -35,6 +37,7 @@ impl Kind {
 
 /// What the declarations say: filled by `collect_sources` and `declare`, then only read, by
 /// both shares of the build.
+#[derive(Clone)]
 struct Scope {
     /// The names of the documents, by index.
     names: Vec<String>,
@@ -84,9 +87,11 @@ struct Builder<'s> {
 /// Resolves the documents into a model. The syntax trees are consumed: their strings and
 /// annotation values move into the model instead of being copied.
 ///
-/// Once every name is declared, the items are built in two shares that write disjoint parts of
-/// the model: the schemas and structured types (with their inheritance) on this thread, and
-/// everything else, external annotation blocks included, on a second one for large documents.
+/// The items are built in two shares that write disjoint parts of the model, on two threads
+/// for large documents. The first declares every name, then builds the schemas and most
+/// structured types, with their inheritance and the external annotations that target them. The
+/// second converts the external annotation blocks while the first declares, then builds the
+/// other structured types (handed over to the first), enums, operations and containers.
 pub(crate) fn resolve(docs: Vec<LoadedDocument>) -> Result<Model, Vec<Diagnostic>> {
     resolve_on(docs, Threads::Auto)
 }
@@ -102,7 +107,7 @@ enum Threads {
     Two,
 }
 
-fn resolve_on(docs: Vec<LoadedDocument>, threads: Threads) -> Result<Model, Vec<Diagnostic>> {
+fn resolve_on(mut docs: Vec<LoadedDocument>, threads: Threads) -> Result<Model, Vec<Diagnostic>> {
     let mut scope = Scope {
         names: Vec::with_capacity(docs.len()),
         aliases: Vec::new(),
@@ -116,8 +121,6 @@ fn resolve_on(docs: Vec<LoadedDocument>, threads: Threads) -> Result<Model, Vec<
         sources: scope.collect_sources(&docs),
         ..Model::default()
     };
-    let mut found = Found::default();
-    scope.declare(&docs, &mut found);
     let parallel = match threads {
         Threads::One => false,
         Threads::Two => true,
@@ -129,21 +132,38 @@ fn resolve_on(docs: Vec<LoadedDocument>, threads: Threads) -> Result<Model, Vec<
                 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
         }
     };
-    let (types, others) = shares(docs);
-    let scope = &scope;
-    let (send, receive) = std::sync::mpsc::channel();
-    let others = if parallel {
+    let blocks = take_blocks(&mut docs);
+    // Converting the blocks takes the aliases and namespaces, not the declarations: on two
+    // threads, it runs while this one declares.
+    let early = scope.clone();
+    let (to_others, others_items) = std::sync::mpsc::channel();
+    let (to_types, handover) = std::sync::mpsc::channel();
+    let mut found = Found::default();
+    let declare = |found: &mut Found| {
+        scope.declare(&docs, found);
+        let (types, others) = shares(docs);
+        let scope = Arc::new(scope);
+        // The receiver lives until the second share has taken them.
+        let _ = to_others.send((Arc::clone(&scope), others));
+        drop(to_others);
+        (scope, types)
+    };
+    let (scope, others) = if parallel {
         std::thread::scope(|threads| {
-            let others = threads.spawn(move || build_others(scope, others, send));
-            build_types(scope, types, receive, &mut model, &mut found);
-            others
+            let others =
+                threads.spawn(move || build_others(&early, blocks, others_items, to_types));
+            let (scope, types) = declare(&mut found);
+            build_types(&scope, types, handover, &mut model, &mut found);
+            let others = others
                 .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (scope, others)
         })
     } else {
-        let others = build_others(scope, others, send);
-        build_types(scope, types, receive, &mut model, &mut found);
-        others
+        let (scope, types) = declare(&mut found);
+        let others = build_others(&early, blocks, others_items, to_types);
+        build_types(&scope, types, handover, &mut model, &mut found);
+        (scope, others)
     };
     let Others {
         enum_types,
@@ -163,9 +183,24 @@ fn resolve_on(docs: Vec<LoadedDocument>, threads: Threads) -> Result<Model, Vec<
     model.containers = containers;
     found.append(others_found);
     for block in pending {
-        attach_pending(scope, &mut model, &mut found, block);
+        attach_pending(&scope, &mut model, &mut found, block);
     }
-    finish(scope, model, found)
+    finish(&scope, model, found)
+}
+
+/// The external annotation blocks of every schema, in document order, with their documents.
+fn take_blocks(docs: &mut [LoadedDocument]) -> Vec<(usize, syntax::AnnotationBlock)> {
+    let mut blocks = Vec::new();
+    for (d, ld) in docs.iter_mut().enumerate() {
+        for s in &mut ld.doc.schemas {
+            blocks.extend(
+                std::mem::take(&mut s.annotation_blocks)
+                    .into_iter()
+                    .map(|b| (d, b)),
+            );
+        }
+    }
+    blocks
 }
 
 /// Below this many items and annotations (see [`scope_work`]) both shares are built on one
@@ -173,9 +208,8 @@ fn resolve_on(docs: Vec<LoadedDocument>, threads: Threads) -> Result<Model, Vec<
 const PARALLEL_WORK: usize = 4096;
 
 /// The percentage of the structured types' work (see [`type_work`]) that the first share builds;
-/// the second share builds the rest, after converting the external annotation blocks and
-/// before its own items, so that both shares hand over at about the same time (measured on
-/// Graph v1.0, where converting the blocks costs about half as much as building the types).
+/// the second share builds the rest before its own items. On Graph v1.0, read + resolve was
+/// fastest from 70 to 80 (swept from 50 to 90 in one process, alternating).
 const FIRST_SHARE_OF_TYPES: usize = 75;
 
 fn type_work(t: &syntax::StructuredType) -> usize {
@@ -240,7 +274,6 @@ struct OtherItems {
     actions: Vec<syntax::Operation>,
     functions: Vec<syntax::Operation>,
     entity_containers: Vec<syntax::EntityContainer>,
-    annotation_blocks: Vec<syntax::AnnotationBlock>,
 }
 
 /// The schemas' children, split into the two shares, each in document order.
@@ -269,7 +302,8 @@ fn shares(docs: Vec<LoadedDocument>) -> (Vec<TypeItems>, Vec<OtherItems>) {
                 functions,
                 entity_containers,
                 annotations,
-                annotation_blocks,
+                // taken before, by `take_blocks`
+                annotation_blocks: _,
                 pos,
             } = s;
             others.push(OtherItems {
@@ -283,7 +317,6 @@ fn shares(docs: Vec<LoadedDocument>) -> (Vec<TypeItems>, Vec<OtherItems>) {
                 actions,
                 functions,
                 entity_containers,
-                annotation_blocks,
             });
             types.push(TypeItems {
                 d,
@@ -413,6 +446,7 @@ fn merge_sorted<V>(a: Vec<(String, V)>, b: Vec<(String, V)>) -> BTreeMap<String,
 
 /// What the second share builds: the model's other maps, and the external annotation blocks
 /// that target its elements' names but that it could not attach, in document order.
+#[derive(Default)]
 struct Others {
     enum_types: BTreeMap<String, EnumType>,
     type_definitions: BTreeMap<String, TypeDefinition>,
@@ -440,35 +474,46 @@ struct Pending {
 /// elements); then enum types, type definitions, terms, operations and containers, with the
 /// other blocks attached to them.
 fn build_others(
-    scope: &Scope,
-    mut items: Vec<OtherItems>,
-    to_types: std::sync::mpsc::Sender<Handover>,
+    early: &Scope,
+    blocks: Vec<(usize, syntax::AnnotationBlock)>,
+    items: Receiver<(Arc<Scope>, Vec<OtherItems>)>,
+    to_types: Sender<Handover>,
 ) -> Others {
     let mut b = Builder {
-        scope,
+        scope: early,
         found: Found::default(),
     };
-    let mut for_types = Vec::new();
-    let mut mine = Vec::new();
-    for s in &mut items {
-        for block in std::mem::take(&mut s.annotation_blocks) {
-            let d = s.d;
-            let list = b.annotations(d, block.annotations, block.qualifier.as_deref());
-            let target = scope.qualify_target(d, &block.target).into_owned();
-            let converted = Pending {
-                d,
-                pos: block.pos,
-                written: block.target,
-                target,
-                list,
-            };
-            if targets_other(scope, &converted.target) {
-                mine.push(converted);
-            } else {
-                for_types.push(converted);
-            }
-        }
+    // Terms of a loaded schema are checked once the declarations are known: (block, annotation).
+    let mut unchecked: Vec<(usize, usize)> = Vec::new();
+    let mut converted = Vec::with_capacity(blocks.len());
+    for (d, block) in blocks {
+        let list = b.early_annotations(d, block.annotations, block.qualifier.as_deref(), |k| {
+            unchecked.push((converted.len(), k));
+        });
+        converted.push(Pending {
+            d,
+            pos: block.pos,
+            target: early.qualify_target(d, &block.target).into_owned(),
+            written: block.target,
+            list,
+        });
     }
+    // Nothing arrives when the first share panicked; `resolve` passes the panic on.
+    let Ok((scope, mut items)) = items.recv() else {
+        return Others::default();
+    };
+    let mut b = Builder {
+        scope: &scope,
+        found: b.found,
+    };
+    for (i, k) in unchecked {
+        let block = &mut converted[i];
+        let a = &mut block.list.0[k];
+        a.term_resolved = b.check_declared_term(block.d, a.loc.pos, &a.term);
+    }
+    let (mine, for_types): (Vec<Pending>, Vec<Pending>) = converted
+        .into_iter()
+        .partition(|block| targets_other(&scope, &block.target));
     let mut entity_types = Vec::new();
     let mut complex_types = Vec::new();
     for s in &mut items {
@@ -510,7 +555,6 @@ fn build_others(
             entity_containers,
             entity_types: _,
             complex_types: _,
-            annotation_blocks: _,
         } = s;
         for e in enum_types {
             if let Some((name, e)) = b.enum_type(d, &ns, e) {
@@ -550,7 +594,7 @@ fn build_others(
     let mut signatures = Signatures::default();
     for mut block in mine {
         let list = std::mem::take(&mut block.list);
-        if let Err(list) = attach_other(scope, &mut out, &block.target, list, &mut signatures) {
+        if let Err(list) = attach_other(&scope, &mut out, &block.target, list, &mut signatures) {
             block.list = list;
             out.pending.push(block);
         }
@@ -1081,6 +1125,39 @@ impl Builder<'_> {
         list: Vec<syntax::Annotation>,
         qualifier: Option<&str>,
     ) -> Annotations {
+        self.convert_annotations(doc, list, qualifier, |b, term, pos| {
+            b.check_term_namespace(doc, pos, term)
+                .unwrap_or_else(|| b.check_declared_term(doc, pos, term))
+        })
+    }
+
+    /// [`Self::annotations`] before the declarations are known: a term of a loaded schema is
+    /// left unresolved, and its index in the list goes to `unchecked`.
+    fn early_annotations(
+        &mut self,
+        doc: usize,
+        list: Vec<syntax::Annotation>,
+        qualifier: Option<&str>,
+        mut unchecked: impl FnMut(usize),
+    ) -> Annotations {
+        let mut k = 0;
+        self.convert_annotations(doc, list, qualifier, |b, term, pos| {
+            let resolved = b.check_term_namespace(doc, pos, term).unwrap_or_else(|| {
+                unchecked(k);
+                false
+            });
+            k += 1;
+            resolved
+        })
+    }
+
+    fn convert_annotations(
+        &mut self,
+        doc: usize,
+        list: Vec<syntax::Annotation>,
+        qualifier: Option<&str>,
+        mut check: impl FnMut(&mut Self, &str, Pos) -> bool,
+    ) -> Annotations {
         if list.is_empty() {
             return Annotations::default();
         }
@@ -1089,7 +1166,7 @@ impl Builder<'_> {
             .into_iter()
             .map(|a| {
                 let term = self.qualify_owned(doc, a.term);
-                let term_resolved = self.check_term(doc, a.pos, &term);
+                let term_resolved = check(self, &term, a.pos);
                 Annotation {
                     term,
                     qualifier: a.qualifier.or_else(|| qualifier.map(str::to_string)),
@@ -1102,28 +1179,22 @@ impl Builder<'_> {
         Annotations(list)
     }
 
-    fn check_term(&mut self, doc: usize, pos: Pos, term: &str) -> bool {
+    /// Whether a term is known, as far as its namespace tells; `None` when the namespace is
+    /// declared by a loaded schema, whose declarations then tell.
+    fn check_term_namespace(&mut self, doc: usize, pos: Pos, term: &str) -> Option<bool> {
         let Some((ns, _)) = term.rsplit_once('.') else {
             self.found.warn(
                 doc,
                 pos,
                 format!("annotation term `{term}` is not qualified by a namespace"),
             );
-            return false;
+            return Some(false);
         };
         if STANDARD_VOCABULARIES.contains(&ns) {
-            return true;
+            return Some(true);
         }
         if self.declared_namespaces.contains(ns) {
-            if matches!(self.kinds.get(term), Some((Kind::Term, _))) {
-                return true;
-            }
-            self.found.warn(
-                doc,
-                pos,
-                format!("annotation term `{term}` is not declared in schema `{ns}`"),
-            );
-            return false;
+            return None;
         }
         if !self.unavailable.contains_key(ns) {
             self.found.warn(
@@ -1134,6 +1205,20 @@ impl Builder<'_> {
                 ),
             );
         }
+        Some(false)
+    }
+
+    /// Whether a term of a namespace that a loaded schema declares is declared there.
+    fn check_declared_term(&mut self, doc: usize, pos: Pos, term: &str) -> bool {
+        if matches!(self.kinds.get(term), Some((Kind::Term, _))) {
+            return true;
+        }
+        let ns = term.rsplit_once('.').map_or("", |(ns, _)| ns);
+        self.found.warn(
+            doc,
+            pos,
+            format!("annotation term `{term}` is not declared in schema `{ns}`"),
+        );
         false
     }
 
