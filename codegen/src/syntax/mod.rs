@@ -403,11 +403,13 @@ pub enum Expr {
     /// space-separated qualified member paths).
     Constant(ConstantKind, String),
     Path(PathKind, String),
-    Record(Record),
+    /// Boxed, as `Dynamic` is: most annotation values are constants, and an `Expr` is as large
+    /// as its largest variant.
+    Record(Box<Record>),
     Collection(Vec<Expr>),
     Null,
     /// A dynamic expression (`Apply`, `If`, `Eq`, `UrlRef`, ...) kept as a raw element tree.
-    Dynamic(RawElement),
+    Dynamic(Box<RawElement>),
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -458,7 +460,7 @@ impl Expr {
 
     pub fn as_record(&self) -> Option<&Record> {
         match self {
-            Expr::Record(r) => Some(r),
+            Expr::Record(r) => Some(r.as_ref()),
             _ => None,
         }
     }

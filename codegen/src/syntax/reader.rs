@@ -605,7 +605,7 @@ enum Frame {
     FunctionImport(FunctionImport),
     AnnotationBlock(AnnotationBlock),
     Annotation(Annotation),
-    Record(Record),
+    Record(Box<Record>),
     PropertyValue(PropertyValue),
     Collection(Vec<Expr>),
     Constant(ConstantKind, String),
@@ -1632,7 +1632,7 @@ impl<'a> CsdlReader<'a> {
                     parent.children.push(raw);
                     return;
                 }
-                Expr::Dynamic(raw)
+                Expr::Dynamic(Box::new(raw))
             }
             other => {
                 self.finish_node(other);
@@ -2203,7 +2203,7 @@ impl<'a> CsdlReader<'a> {
                         r.type_name = Some(v.string());
                     }
                 });
-                Some(Frame::Record(r))
+                Some(Frame::Record(Box::new(r)))
             }
             "Collection" => Some(Frame::Collection(Vec::new())),
             "Null" => Some(Frame::Null),

@@ -1022,7 +1022,7 @@ fn max_depth_is_enforced() {
     let mut doc = doc;
     let mut stack: Vec<RawElement> = Vec::new();
     if let Some(Expr::Dynamic(raw)) = doc.schemas[0].annotations[0].value.take() {
-        stack.push(raw);
+        stack.push(*raw);
     }
     let mut levels = 0;
     while let Some(mut raw) = stack.pop() {
