@@ -964,6 +964,53 @@ fn a_long_inheritance_chain_loads_in_bounded_time() {
     );
 }
 
+/// A chain of `depth` types that each declare `width` properties, the last of which also
+/// redefines the first property of the root.
+fn wide_inheritance_chain(depth: usize, width: usize) -> String {
+    let mut body = String::new();
+    for i in 0..depth {
+        let base = if i == 0 {
+            String::new()
+        } else {
+            format!(" BaseType=\"t.t{}\"", i - 1)
+        };
+        body.push_str(&format!("<ComplexType Name=\"t{i}\"{base}>"));
+        for j in 0..width {
+            body.push_str(&format!(
+                "<Property Name=\"p{i}_{j}\" Type=\"Edm.String\"/>"
+            ));
+        }
+        if i + 1 == depth {
+            body.push_str("<Property Name=\"p0_0\" Type=\"Edm.Int32\"/>");
+        }
+        body.push_str("</ComplexType>\n");
+    }
+    document("", &body)
+}
+
+/// Every member is compared with the members of its ancestors: in a chain as deep as it is wide,
+/// a check that walked up the chain from every member would be cubic.
+#[test]
+fn a_redefined_member_at_the_end_of_a_deep_wide_chain_is_found_once() {
+    let text = wide_inheritance_chain(1500, 40);
+    let started = Instant::now();
+    let errors = must_fail("wide-chain.xml", &text);
+    println!(
+        "1500 types of 40 properties ({} KiB): {:?}",
+        text.len() / 1024,
+        started.elapsed()
+    );
+    let errors: Vec<&Diagnostic> = errors.iter().filter(|d| d.is_error()).collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0].message.starts_with(
+            "property `p0_0` of `t1499` redefines `p0_0`, inherited from `test.hostile.t0`"
+        ),
+        "{}",
+        errors[0].message
+    );
+}
+
 // ----- many names colliding on one Rust name -----
 
 /// `n` distinct CSDL names that all become the field `a_b`: underscores before, between and after

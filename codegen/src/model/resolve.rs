@@ -428,6 +428,7 @@ fn build_types(
     }
     found.append(b.found);
     check_inheritance(scope, model, found);
+    check_inherited_members(scope, model, found);
     for block in blocks {
         attach_pending(scope, model, found, block);
     }
@@ -1837,6 +1838,112 @@ impl Builder<'_> {
         }
         out.annotations = self.annotations(d, c.annotations, None);
         Some((name, out))
+    }
+}
+
+/// Above this many inherited members on the current path, names are looked up in a hash map
+/// rather than compared one by one.
+const SCAN_INHERITED: usize = 16;
+
+/// Members that repeat the name of a member an ancestor declares: a derived type cannot redefine
+/// an inherited property or navigation property (both would be one key of the JSON object).
+///
+/// Each inheritance tree is walked down from its root, keeping the members of the types on the
+/// path, so every member is looked at once however deep or wide the trees.
+fn check_inherited_members(scope: &Scope, model: &Model, report: &mut Found) {
+    fn members(t: &StructuredType) -> impl Iterator<Item = (&str, Loc, &'static str)> {
+        let props = t
+            .properties
+            .iter()
+            .map(|p| (p.name.as_str(), p.loc, "property"));
+        let navs = t
+            .navigation_properties
+            .iter()
+            .map(|n| (n.name.as_str(), n.loc, "navigation property"));
+        props.chain(navs)
+    }
+    let all = || {
+        model
+            .entity_types
+            .values()
+            .chain(model.complex_types.values())
+    };
+    // Every type that has derived types, with them (`derived_types` was listed before
+    // `check_inheritance` cut cycles, so the children are gathered from `base_type` again).
+    let mut bases: Vec<(&StructuredType, Vec<&StructuredType>)> = Vec::new();
+    let mut slot: FxMap<&str, usize> = FxMap::default();
+    let mut roots: Vec<usize> = Vec::new();
+    for t in all().filter(|t| !t.derived_types.is_empty()) {
+        slot.insert(t.name.as_str(), bases.len());
+        if t.base_type.is_none() {
+            roots.push(bases.len());
+        }
+        bases.push((t, Vec::new()));
+    }
+    for t in all() {
+        if let Some(&i) = t.base_type.as_deref().and_then(|b| slot.get(b)) {
+            bases[i].1.push(t);
+        }
+    }
+    // (name, declaring type, where) of every member on the path, root first
+    let mut inherited: Vec<(&str, &StructuredType, Loc)> = Vec::new();
+    let mut index: FxMap<&str, usize> = FxMap::default();
+    // (base, how many inherited members there were above it, its next child)
+    let mut path: Vec<(usize, usize, usize)> = Vec::new();
+    for root in roots {
+        let t = bases[root].0;
+        // the reader reported members that repeat a name within one type
+        inherited.extend(members(t).map(|(name, l, _)| (name, t, l)));
+        if inherited.len() > SCAN_INHERITED {
+            for (i, m) in inherited.iter().enumerate() {
+                index.insert(m.0, i);
+            }
+        }
+        path.push((root, 0, 0));
+        while let Some((base, mark, child)) = path.last_mut() {
+            let Some(&t) = bases[*base].1.get(*child) else {
+                let mark = *mark;
+                path.pop();
+                for (name, _, _) in inherited.drain(mark..) {
+                    index.remove(name);
+                }
+                if inherited.len() <= SCAN_INHERITED {
+                    index.clear();
+                }
+                continue;
+            };
+            *child += 1;
+            let below = slot.get(t.name.as_str()).copied();
+            let mark = inherited.len();
+            for (name, l, what) in members(t) {
+                let first = if index.is_empty() {
+                    inherited[..mark].iter().find(|m| m.0 == name)
+                } else {
+                    index.get(name).map(|&i| &inherited[i])
+                };
+                if let Some((_, ancestor, first)) = first {
+                    let msg = format!(
+                        "{what} `{name}` of `{}` redefines `{name}`, inherited from `{}` (declared at {}); a derived type cannot redefine an inherited member",
+                        t.simple_name,
+                        ancestor.name,
+                        scope.describe(*first)
+                    );
+                    report.error(l.source as usize, l.pos, msg);
+                } else if below.is_some() {
+                    inherited.push((name, t, l));
+                }
+            }
+            let Some(below) = below else {
+                continue;
+            };
+            if inherited.len() > SCAN_INHERITED {
+                let from = if index.is_empty() { 0 } else { mark };
+                for (i, m) in inherited.iter().enumerate().skip(from) {
+                    index.insert(m.0, i);
+                }
+            }
+            path.push((below, mark, 0));
+        }
     }
 }
 

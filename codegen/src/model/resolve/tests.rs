@@ -43,9 +43,10 @@ fn synthetic(types: usize, broken: bool) -> String {
     for i in 0..types {
         let prop_type = if bad(i) { "big.missing" } else { "big.shape" };
         let nav_type = if bad(i) { "big.shape" } else { "big.entity" };
+        let first = if bad(i) { "id" } else { "a" };
         let _ = writeln!(
             x,
-            r#"<EntityType Name="thing{i}" BaseType="big.entity"><Property Name="a" Type="Edm.Int32"/><Property Name="b" Type="Collection({prop_type})"/><Property Name="c" Type="big.colour"/><NavigationProperty Name="next" Type="{nav_type}" ContainsTarget="true"/></EntityType>"#
+            r#"<EntityType Name="thing{i}" BaseType="big.entity"><Property Name="{first}" Type="Edm.Int32"/><Property Name="b" Type="Collection({prop_type})"/><Property Name="c" Type="big.colour"/><NavigationProperty Name="next" Type="{nav_type}" ContainsTarget="true"/></EntityType>"#
         );
         let base = if i == 0 {
             String::new()
@@ -54,7 +55,7 @@ fn synthetic(types: usize, broken: bool) -> String {
         };
         let _ = writeln!(
             x,
-            r#"<ComplexType Name="part{i}"{base}><Property Name="v" Type="Edm.Decimal" Precision="9" Scale="2"/></ComplexType>"#
+            r#"<ComplexType Name="part{i}"{base}><Property Name="v{i}" Type="Edm.Decimal" Precision="9" Scale="2"/></ComplexType>"#
         );
         let member = if bad(i) { "red" } else { "green" };
         let _ = writeln!(
@@ -107,7 +108,7 @@ fn synthetic(types: usize, broken: bool) -> String {
             (format!("Big.Service.thing{i}/a"), r#" Qualifier="q""#),
             (format!("big.thing{i}/next"), ""),
             (target("part"), ""),
-            (format!("big.part{i}/v"), ""),
+            (format!("big.part{i}/v{i}"), ""),
             (target("level"), ""),
             (format!("big.level{i}/red"), ""),
             (format!("big.act{i}(big.thing{i})"), ""),
@@ -219,6 +220,10 @@ fn a_large_broken_document_reports_the_same_on_one_and_two_threads() {
     assert_eq!(has("duplicate member `red`"), 20);
     assert_eq!(has("unresolved type `big.nothing`"), 20);
     assert_eq!(has("has no `ReturnType`"), 20);
+    assert_eq!(
+        has("redefines `id`, inherited from `Big.Service.entity`"),
+        20
+    );
     assert_eq!(has("unresolved type `big.nowhere`"), 1);
     assert_eq!(has("the import `gone` is left out"), 1);
     // `big.nobody`, and each broken action's first overload, which was left out.
