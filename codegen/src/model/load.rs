@@ -59,6 +59,26 @@ pub(crate) struct LoadedDocument {
     pub unavailable: Vec<(String, String, crate::syntax::Pos)>,
 }
 
+/// Options of [`load_model_with`].
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// How each document is read.
+    pub read: ReadOptions,
+    /// Documents with at least this much work (one per schema child and annotation) are
+    /// resolved on two threads when the machine has two cores (`usize::MAX`: never). The result
+    /// is the same either way.
+    pub parallel_from: usize,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            read: ReadOptions::default(),
+            parallel_from: super::resolve::PARALLEL_WORK,
+        }
+    }
+}
+
 /// Reads `bytes` (named `name`) and every document it references, then resolves the model.
 ///
 /// Errors come back all at once, in source order, followed by the warnings of the run; on
@@ -68,14 +88,24 @@ pub fn load_model(
     bytes: &[u8],
     loader: &mut dyn SourceLoader,
 ) -> Result<Model, Vec<Diagnostic>> {
-    let options = ReadOptions::default();
+    load_model_with(name, bytes, loader, &LoadOptions::default())
+}
+
+/// [`load_model`] with explicit options.
+pub fn load_model_with(
+    name: &str,
+    bytes: &[u8],
+    loader: &mut dyn SourceLoader,
+    load_options: &LoadOptions,
+) -> Result<Model, Vec<Diagnostic>> {
+    let options = &load_options.read;
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let mut docs: Vec<LoadedDocument> = Vec::new();
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut requested: BTreeSet<(String, String)> = BTreeSet::new();
     seen.insert(name.to_string());
-    let main = read_document(bytes, name, &options)?;
+    let main = read_document(bytes, name, options)?;
     docs.push(LoadedDocument {
         name: name.to_string(),
         doc: main,
@@ -125,7 +155,7 @@ pub fn load_model(
                     if !seen.insert(source.name.clone()) {
                         continue;
                     }
-                    match read_document(&source.bytes, &source.name, &options) {
+                    match read_document(&source.bytes, &source.name, options) {
                         Ok(doc) => docs.push(LoadedDocument {
                             name: source.name,
                             doc,
@@ -152,7 +182,7 @@ pub fn load_model(
         errors.append(&mut warnings);
         return Err(errors);
     }
-    let mut model = match super::resolve::resolve(docs) {
+    let mut model = match super::resolve::resolve(docs, load_options.parallel_from) {
         Ok(model) => model,
         Err(mut errors) => {
             // the warnings (an unavailable reference, say) often explain the errors

@@ -12,7 +12,9 @@ mod types;
 pub use annotations::{
     Annotation, Annotations, NavigationRestriction, Permission, Restriction, Revision,
 };
-pub use load::{LoadedSource, NoReferences, SourceLoader, load_model};
+pub use load::{
+    LoadOptions, LoadedSource, NoReferences, SourceLoader, load_model, load_model_with,
+};
 pub use types::*;
 
 use std::collections::BTreeMap;

@@ -92,22 +92,23 @@ struct Builder<'s> {
 /// structured types, with their inheritance and the external annotations that target them. The
 /// second converts the external annotation blocks while the first declares, then builds the
 /// other structured types (handed over to the first), enums, operations and containers.
-pub(crate) fn resolve(docs: Vec<LoadedDocument>) -> Result<Model, Vec<Diagnostic>> {
-    resolve_on(docs, Threads::Auto)
+///
+/// Two threads build when the documents have at least `parallel_from` of work (one per schema
+/// child and annotation) and the machine has two cores; the result is the same either way.
+pub(crate) fn resolve(
+    docs: Vec<LoadedDocument>,
+    parallel_from: usize,
+) -> Result<Model, Vec<Diagnostic>> {
+    let work: usize = docs
+        .iter()
+        .map(|ld| ld.doc.annotation_count + scope_work(&ld.doc))
+        .sum();
+    let parallel =
+        work >= parallel_from && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    resolve_on(docs, parallel)
 }
 
-/// How many threads build the items; the result is the same either way.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Threads {
-    /// Two for documents with at least [`PARALLEL_WORK`] of work on a machine with two cores.
-    Auto,
-    #[cfg_attr(not(test), expect(dead_code, reason = "only tests choose"))]
-    One,
-    #[cfg_attr(not(test), expect(dead_code, reason = "only tests choose"))]
-    Two,
-}
-
-fn resolve_on(mut docs: Vec<LoadedDocument>, threads: Threads) -> Result<Model, Vec<Diagnostic>> {
+fn resolve_on(mut docs: Vec<LoadedDocument>, parallel: bool) -> Result<Model, Vec<Diagnostic>> {
     let mut scope = Scope {
         names: Vec::with_capacity(docs.len()),
         aliases: Vec::new(),
@@ -120,17 +121,6 @@ fn resolve_on(mut docs: Vec<LoadedDocument>, threads: Threads) -> Result<Model, 
     let mut model = Model {
         sources: scope.collect_sources(&docs),
         ..Model::default()
-    };
-    let parallel = match threads {
-        Threads::One => false,
-        Threads::Two => true,
-        Threads::Auto => {
-            docs.iter()
-                .map(|ld| ld.doc.annotation_count + scope_work(&ld.doc))
-                .sum::<usize>()
-                >= PARALLEL_WORK
-                && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
-        }
     };
     let blocks = take_blocks(&mut docs);
     // Converting the blocks takes the aliases and namespaces, not the declarations: on two
@@ -204,8 +194,9 @@ fn take_blocks(docs: &mut [LoadedDocument]) -> Vec<(usize, syntax::AnnotationBlo
 }
 
 /// Below this many items and annotations (see [`scope_work`]) both shares are built on one
-/// thread: a second thread costs more than it saves. Graph v1.0 is about 20,000; TripPin under 100.
-const PARALLEL_WORK: usize = 4096;
+/// thread by default: a second thread costs more than it saves. Graph v1.0 is about 20,000;
+/// TripPin under 100.
+pub(crate) const PARALLEL_WORK: usize = 4096;
 
 /// The percentage of the structured types' work (see [`type_work`]) that the first share builds;
 /// the second share builds the rest before its own items. On Graph v1.0, read + resolve was

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::*;
 use crate::syntax::{ReadOptions, read_document};
 
-fn resolved(name: &str, bytes: &[u8], threads: Threads) -> Option<Result<Model, Vec<Diagnostic>>> {
+fn resolved(name: &str, bytes: &[u8], parallel: bool) -> Option<Result<Model, Vec<Diagnostic>>> {
     // Read errors stop before resolve: nothing to compare.
     let doc = read_document(bytes, name, &ReadOptions::default()).ok()?;
     let docs = vec![LoadedDocument {
@@ -14,15 +14,15 @@ fn resolved(name: &str, bytes: &[u8], threads: Threads) -> Option<Result<Model, 
         doc,
         unavailable: Vec::new(),
     }];
-    Some(resolve_on(docs, threads))
+    Some(resolve_on(docs, parallel))
 }
 
 fn assert_same_on_one_and_two_threads(
     name: &str,
     bytes: &[u8],
 ) -> Option<Result<Model, Vec<Diagnostic>>> {
-    let one = resolved(name, bytes, Threads::One)?;
-    let two = resolved(name, bytes, Threads::Two)?;
+    let one = resolved(name, bytes, false)?;
+    let two = resolved(name, bytes, true)?;
     assert!(one == two, "{name}: one thread and two threads differ");
     Some(two)
 }

@@ -1,0 +1,27 @@
+//! Resolve on two threads against resolve on one: for any input, the same model or the same
+//! diagnostics. (`parallel_from: 0` resolves every document on two threads on a machine with two
+//! cores; both read on one thread, so only resolve differs.)
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use odata_codegen::model::{LoadOptions, NoReferences, load_model_with};
+use odata_codegen::syntax::ReadOptions;
+
+fuzz_target!(|data: &[u8]| {
+    let read = ReadOptions {
+        parallel_from: usize::MAX,
+        ..ReadOptions::default()
+    };
+    let one = LoadOptions {
+        read: read.clone(),
+        parallel_from: usize::MAX,
+    };
+    let two = LoadOptions {
+        read,
+        parallel_from: 0,
+    };
+    assert!(
+        load_model_with("fuzz.xml", data, &mut NoReferences, &one)
+            == load_model_with("fuzz.xml", data, &mut NoReferences, &two)
+    );
+});
