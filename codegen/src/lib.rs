@@ -12,3 +12,4 @@ pub mod output;
 mod repeats;
 pub mod select;
 pub mod syntax;
+mod threads;

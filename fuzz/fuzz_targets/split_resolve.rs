@@ -1,6 +1,7 @@
 //! Resolve on two threads against resolve on one: for any input, the same model or the same
-//! diagnostics. (`parallel_from: 0` resolves every document on two threads on a machine with two
-//! cores; both read on one thread, so only resolve differs.)
+//! diagnostics. (`resolve_parallel_from: 0` resolves every document on two threads on a machine
+//! with two cores; on one core both sides run on one thread. Both read on one thread, so only
+//! resolve differs.)
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -14,11 +15,11 @@ fuzz_target!(|data: &[u8]| {
     };
     let one = LoadOptions {
         read: read.clone(),
-        parallel_from: usize::MAX,
+        resolve_parallel_from: usize::MAX,
     };
     let two = LoadOptions {
         read,
-        parallel_from: 0,
+        resolve_parallel_from: 0,
     };
     assert!(
         load_model_with("fuzz.xml", data, &mut NoReferences, &one)

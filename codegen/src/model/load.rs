@@ -64,17 +64,18 @@ pub(crate) struct LoadedDocument {
 pub struct LoadOptions {
     /// How each document is read.
     pub read: ReadOptions,
-    /// Documents with at least this much work (one per schema child and annotation) are
-    /// resolved on two threads when the machine has two cores (`usize::MAX`: never). The result
-    /// is the same either way.
-    pub parallel_from: usize,
+    /// Documents are resolved on two threads when the machine has two cores and all loaded
+    /// documents together have at least this much work: one per schema child and annotation
+    /// (`usize::MAX`: never). The result is the same either way. (`read.parallel_from` counts
+    /// the bytes of each document instead.)
+    pub resolve_parallel_from: usize,
 }
 
 impl Default for LoadOptions {
     fn default() -> Self {
         LoadOptions {
             read: ReadOptions::default(),
-            parallel_from: super::resolve::PARALLEL_WORK,
+            resolve_parallel_from: super::resolve::PARALLEL_WORK,
         }
     }
 }
@@ -182,7 +183,7 @@ pub fn load_model_with(
         errors.append(&mut warnings);
         return Err(errors);
     }
-    let mut model = match super::resolve::resolve(docs, load_options.parallel_from) {
+    let mut model = match super::resolve::resolve(docs, load_options.resolve_parallel_from) {
         Ok(model) => model,
         Err(mut errors) => {
             // the warnings (an unavailable reference, say) often explain the errors

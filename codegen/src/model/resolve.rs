@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::collections::hash_map::Entry;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, Sender};
+use std::sync::mpsc::{Receiver, Sender, channel};
 
 use super::load::{LoadedDocument, STANDARD_VOCABULARIES};
 use super::*;
@@ -55,8 +55,9 @@ struct Scope {
     functions: FxSet<String>,
 }
 
-/// Diagnostics, each (document index, position, message); sorted by position at the end, so the
-/// order in which the shares found them does not matter.
+/// Diagnostics, each (document index, position, message), sorted by position at the end. The
+/// two shares never report at the same position (each element is handled by one of them), so
+/// the sorted order does not depend on which share found what, or when.
 #[derive(Default)]
 struct Found {
     errors: Vec<(usize, Pos, String)>,
@@ -126,8 +127,8 @@ fn resolve_on(mut docs: Vec<LoadedDocument>, parallel: bool) -> Result<Model, Ve
     // Converting the blocks takes the aliases and namespaces, not the declarations: on two
     // threads, it runs while this one declares.
     let early = scope.clone();
-    let (to_others, others_items) = std::sync::mpsc::channel();
-    let (to_types, handover) = std::sync::mpsc::channel();
+    let (to_others, others_items) = channel();
+    let (to_types, handover) = channel();
     let mut found = Found::default();
     let declare = |found: &mut Found| {
         scope.declare(&docs, found);
@@ -138,23 +139,44 @@ fn resolve_on(mut docs: Vec<LoadedDocument>, parallel: bool) -> Result<Model, Ve
         drop(to_others);
         (scope, types)
     };
-    let (scope, others) = if parallel {
-        std::thread::scope(|threads| {
-            let others =
-                threads.spawn(move || build_others(&early, blocks, others_items, to_types));
-            let (scope, types) = declare(&mut found);
-            build_types(&scope, types, handover, &mut model, &mut found);
-            let others = others
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (scope, others)
-        })
-    } else {
-        let (scope, types) = declare(&mut found);
-        let others = build_others(&early, blocks, others_items, to_types);
-        build_types(&scope, types, handover, &mut model, &mut found);
-        (scope, others)
+    let second = Second {
+        early,
+        blocks,
+        items: others_items,
+        to_types,
     };
+    let (scope, others) = std::thread::scope(|threads| {
+        // The second share waits for its inputs, which are sent only once it runs: if no
+        // thread can be started, this thread builds both shares with them.
+        let (give, take) = channel::<Second>();
+        let helper = if parallel {
+            crate::threads::spawn(threads, move || match take.recv() {
+                Ok(second) => second.build(),
+                // this thread stopped before sending (it panicked; the scope passes that on)
+                Err(_) => Others::default(),
+            })
+        } else {
+            None
+        };
+        match helper {
+            Some(helper) => {
+                // Sending fails only if the second thread is gone, which `join` reports.
+                let _ = give.send(second);
+                let (scope, types) = declare(&mut found);
+                build_types(&scope, types, handover, &mut model, &mut found);
+                let others = helper
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (scope, others)
+            }
+            None => {
+                let (scope, types) = declare(&mut found);
+                let others = second.build();
+                build_types(&scope, types, handover, &mut model, &mut found);
+                (scope, others)
+            }
+        }
+    });
     let Others {
         enum_types,
         type_definitions,
@@ -194,7 +216,7 @@ fn take_blocks(docs: &mut [LoadedDocument]) -> Vec<(usize, syntax::AnnotationBlo
 }
 
 /// Below this many items and annotations (see [`scope_work`]) both shares are built on one
-/// thread by default: a second thread costs more than it saves. Graph v1.0 is about 20,000;
+/// thread by default: a second thread costs more than it saves. Graph v1.0 is about 16,000;
 /// TripPin under 100.
 pub(crate) const PARALLEL_WORK: usize = 4096;
 
@@ -325,6 +347,7 @@ fn shares(docs: Vec<LoadedDocument>) -> (Vec<TypeItems>, Vec<OtherItems>) {
 
 /// What the second share hands the first: the structured types it built, each list sorted by
 /// name, and the converted external annotation blocks that target the first share's elements.
+#[derive(Default)]
 struct Handover {
     entity_types: Vec<(String, StructuredType)>,
     complex_types: Vec<(String, StructuredType)>,
@@ -336,7 +359,7 @@ struct Handover {
 fn build_types(
     scope: &Scope,
     items: Vec<TypeItems>,
-    handover: std::sync::mpsc::Receiver<Handover>,
+    handover: Receiver<Handover>,
     model: &mut Model,
     found: &mut Found,
 ) {
@@ -387,11 +410,7 @@ fn build_types(
         entity_types,
         complex_types,
         blocks,
-    } = handover.recv().unwrap_or(Handover {
-        entity_types: Vec::new(),
-        complex_types: Vec::new(),
-        blocks: Vec::new(),
-    });
+    } = handover.recv().unwrap_or_default();
     model.entity_types = merge_sorted(built_entity_types, entity_types);
     model.complex_types = merge_sorted(built_complex_types, complex_types);
     let mut derived: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -461,6 +480,21 @@ struct Pending {
     list: Annotations,
 }
 
+/// What the second share starts from: a copy of the scope before the declarations, the
+/// external annotation blocks, and its ends of the channels to the first share.
+struct Second {
+    early: Scope,
+    blocks: Vec<(usize, syntax::AnnotationBlock)>,
+    items: Receiver<(Arc<Scope>, Vec<OtherItems>)>,
+    to_types: Sender<Handover>,
+}
+
+impl Second {
+    fn build(self) -> Others {
+        build_others(&self.early, self.blocks, self.items, self.to_types)
+    }
+}
+
 /// The second share: the external annotation blocks, converted, and its structured types, sent
 /// to the first share through `to_types` (the blocks only those that target the first share's
 /// elements); then enum types, type definitions, terms, operations and containers, with the
@@ -505,7 +539,7 @@ fn build_others(
     }
     let (mine, for_types): (Vec<Pending>, Vec<Pending>) = converted
         .into_iter()
-        .partition(|block| targets_other(&scope, &block.target));
+        .partition(|block| Target::parse(&scope, &block.target).is_other(&scope));
     let mut entity_types = Vec::new();
     let mut complex_types = Vec::new();
     for s in &mut items {
@@ -525,16 +559,7 @@ fn build_others(
         blocks: for_types,
     });
     drop(to_types);
-    let mut out = Others {
-        enum_types: BTreeMap::new(),
-        type_definitions: BTreeMap::new(),
-        terms: BTreeMap::new(),
-        actions: BTreeMap::new(),
-        functions: BTreeMap::new(),
-        containers: BTreeMap::new(),
-        pending: Vec::new(),
-        found: Found::default(),
-    };
+    let mut out = Others::default();
     for s in items {
         let OtherItems {
             d,
@@ -595,18 +620,53 @@ fn build_others(
     out
 }
 
-/// Whether an external annotation target names an element of the second share, as
-/// [`attach_other`] decides: an operation, an enum type, a container, a type definition or a
-/// term, or one of their members.
-fn targets_other(scope: &Scope, target: &str) -> bool {
-    let head = target.split_once('/').map_or(target, |(h, _)| h);
-    let (op_name, signature) = match head.split_once('(') {
-        Some((n, _)) => (n, Some(())),
-        None => (head, None),
-    };
-    match scope.kinds.get(head) {
-        Some((kind, _)) if signature.is_none() => !matches!(kind, Kind::Entity | Kind::Complex),
-        _ => scope.actions.contains(op_name) || scope.functions.contains(op_name),
+/// An external annotation target with aliases expanded, in parts: `head` or `head/member`, where
+/// a head with a parameter list (`ns.op(sig)`) names operation overloads.
+struct Target<'t> {
+    head: &'t str,
+    member: Option<&'t str>,
+    /// The head without its parameter list.
+    name: &'t str,
+    /// Whether the head has a parameter list.
+    signature: bool,
+    /// The declared kind of the head; a head with a parameter list has none.
+    kind: Option<Kind>,
+}
+
+impl<'t> Target<'t> {
+    fn parse(scope: &Scope, target: &'t str) -> Self {
+        let (head, member) = match target.split_once('/') {
+            Some((h, rest)) => (h, Some(rest)),
+            None => (target, None),
+        };
+        let (name, signature) = match head.split_once('(') {
+            Some((n, _)) => (n, true),
+            None => (head, false),
+        };
+        Target {
+            head,
+            member,
+            name,
+            signature,
+            kind: scope.kinds.get(head).map(|(k, _)| *k),
+        }
+    }
+
+    /// Graph names an operation like a type (`microsoft.graph.image`): without a parameter
+    /// list, such a target names the type.
+    fn names_declared_item(&self) -> bool {
+        !self.signature && self.kind.is_some()
+    }
+
+    /// Whether the target is the second share's to attach, as [`attach_other`] decides: it
+    /// names an operation, an enum type, a container, a type definition or a term (or one of
+    /// their members). The others are structured types, schemas and paths.
+    fn is_other(&self, scope: &Scope) -> bool {
+        if self.names_declared_item() {
+            !matches!(self.kind, Some(Kind::Entity | Kind::Complex))
+        } else {
+            scope.actions.contains(self.name) || scope.functions.contains(self.name)
+        }
     }
 }
 
@@ -619,25 +679,22 @@ fn attach_other(
     list: Annotations,
     signatures: &mut Signatures,
 ) -> Result<(), Annotations> {
-    let (head, member) = match target.split_once('/') {
-        Some((h, rest)) => (h, Some(rest)),
-        None => (target, None),
-    };
+    let parsed = Target::parse(scope, target);
+    let declared = parsed.names_declared_item();
+    let Target {
+        head,
+        member,
+        name: op_name,
+        signature,
+        kind,
+    } = parsed;
     // operations: `ns.op`, `ns.op(sig)`, `ns.op(sig)/param`, `ns.op/$ReturnType`
-    let (op_name, signature) = match head.split_once('(') {
-        Some((n, _)) => (n, Some(head)),
-        None => (head, None),
-    };
-    // Graph names an operation like a type (`microsoft.graph.image`): without a parameter
-    // list, such a target names the type.
-    let kind = scope.kinds.get(head).map(|(k, _)| *k);
-    let names_type = signature.is_none() && kind.is_some();
-    let is_operation = !names_type
+    let is_operation = !declared
         && ((scope.actions.contains(op_name) && out.actions.contains_key(op_name))
             || (scope.functions.contains(op_name) && out.functions.contains_key(op_name)));
     if is_operation {
         // an action and a function may share a name: look at the overloads of both
-        let chosen: Option<&[(OperationKind, usize)]> = signature.map(|s| {
+        let chosen: Option<&[(OperationKind, usize)]> = signature.then_some(head).map(|s| {
             signatures
                 .entry(op_name.to_string())
                 .or_insert_with(|| overloads_by_signature(&out.actions, &out.functions, op_name))
@@ -655,25 +712,30 @@ fn attach_other(
                 .enumerate()
                 .map(move |(i, op)| (kind, i, op))
         });
-        let mut hit = false;
+        let mut hits: Vec<&mut Annotations> = Vec::new();
         for (kind, i, op) in overloads {
             if chosen.is_some_and(|c| !c.contains(&(kind, i))) {
                 continue;
             }
-            match member {
-                None => op.annotations.0.extend(list.0.iter().cloned()),
-                Some("$ReturnType") => match &mut op.return_type {
-                    Some(r) => r.annotations.0.extend(list.0.iter().cloned()),
-                    None => continue,
-                },
-                Some(p) => match op.parameters.iter_mut().find(|x| x.name == p) {
-                    Some(x) => x.annotations.0.extend(list.0.iter().cloned()),
-                    None => continue,
-                },
-            }
-            hit = true;
+            hits.extend(match member {
+                None => Some(&mut op.annotations),
+                Some("$ReturnType") => op.return_type.as_mut().map(|r| &mut r.annotations),
+                Some(p) => op
+                    .parameters
+                    .iter_mut()
+                    .find(|x| x.name == p)
+                    .map(|x| &mut x.annotations),
+            });
         }
-        return if hit { Ok(()) } else { Err(list) };
+        // every overload it names gets a copy; the last one gets the list itself
+        let Some(last) = hits.pop() else {
+            return Err(list);
+        };
+        for annotations in hits {
+            annotations.0.extend(list.0.iter().cloned());
+        }
+        last.append(list);
+        return Ok(());
     }
     // Every element of the maps below was declared with its kind, so the kind says which map
     // can hold `head`.
@@ -718,8 +780,9 @@ fn attach_other(
     }
 }
 
-/// Puts a block the second share gave back on the structured type, member or schema its target
-/// names; else keeps it under its path when the path starts at a declared element, else warns.
+/// Puts a block that the second share did not attach (handed over before the join, or given
+/// back after it) on the structured type, member or schema its target names; else keeps it under
+/// its path when the path starts at a declared element, else warns.
 fn attach_pending(scope: &Scope, model: &mut Model, found: &mut Found, block: Pending) {
     let Pending {
         d,
@@ -728,11 +791,9 @@ fn attach_pending(scope: &Scope, model: &mut Model, found: &mut Found, block: Pe
         target,
         list,
     } = block;
-    let (head, member) = match target.split_once('/') {
-        Some((h, rest)) => (h, Some(rest)),
-        None => (target.as_str(), None),
-    };
-    let kind = scope.kinds.get(head).map(|(k, _)| *k);
+    let Target {
+        head, member, kind, ..
+    } = Target::parse(scope, &target);
     let on_type = match kind {
         Some(Kind::Entity) => model.entity_types.get_mut(head),
         Some(Kind::Complex) => model.complex_types.get_mut(head),
@@ -851,6 +912,7 @@ fn counts(doc: &syntax::Document) -> Counts {
     }
     c
 }
+
 impl Scope {
     fn collect_sources(&mut self, docs: &[LoadedDocument]) -> Vec<Source> {
         let mut sources = Vec::with_capacity(docs.len());
@@ -1915,7 +1977,7 @@ fn check_inherited_members(scope: &Scope, model: &Model, report: &mut Found) {
                 if let Some((_, ancestor, first)) = first {
                     let msg = format!(
                         "{what} `{name}` of `{}` redefines `{name}`, inherited from `{}` (declared at {}); a derived type cannot redefine an inherited member",
-                        t.simple_name,
+                        t.name,
                         ancestor.name,
                         scope.describe(*first)
                     );

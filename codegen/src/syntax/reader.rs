@@ -120,12 +120,12 @@ const SPLIT_ELEMENTS: [&[u8]; 9] = [
 /// at 520 (5.15 ms against 5.30 ms at 500, where the second half took 0.4 ms longer).
 const HEAD_SHARE_OF_MARKUP: usize = 520;
 
-/// Where the first half of the document's markup ends: the offset where the running count of
+/// Where the calling thread's part of the markup ends: the offset where the running count of
 /// `<` and `"` (elements and attribute values, which the reading cost follows more than bytes)
 /// reaches [`HEAD_SHARE_OF_MARKUP`], estimated from 64 evenly spaced samples. In Graph v1.0
-/// that is at 44 % of the bytes: its first half holds the types and their attribute-heavy
+/// that is at 44 % of the bytes: its first part holds the types and their attribute-heavy
 /// properties.
-fn markup_middle(bytes: &[u8]) -> usize {
+fn markup_split(bytes: &[u8]) -> usize {
     const SAMPLES: usize = 64;
     const WINDOW: usize = 2048;
     let stride = bytes.len() / SAMPLES;
@@ -152,13 +152,13 @@ fn markup_middle(bytes: &[u8]) -> usize {
     bytes.len() / 2
 }
 
-/// The first `<` after the markup middle that looks like the start of a schema child, such as
+/// The first `<` after the markup split that looks like the start of a schema child, such as
 /// `<EntityType `. It is only a guess: [`read_split`] checks it.
 fn split_point(bytes: &[u8]) -> Option<usize> {
     // Only `edmx:Edmx` documents: the second half assumes it starts inside
     // `Edmx/DataServices/Schema`.
     memchr::memmem::find(&bytes[..bytes.len().min(64 * 1024)], b"DataServices")?;
-    let mut i = markup_middle(bytes);
+    let mut i = markup_split(bytes);
     while let Some(lt) = memchr::memchr(b'<', &bytes[i..]) {
         let at = i + lt;
         let rest = &bytes[at + 1..];
@@ -184,8 +184,9 @@ const SPLIT_CONTEXT: usize = 3;
 ///
 /// `None` when the guess does not hold (the first half does not end directly inside a `Schema`
 /// of an `edmx:Edmx` document, or the second half does not close that context with the same
-/// names) or when either half meets a fatal error: the caller then reads the whole document on
-/// one thread, so every result, diagnostics included, is exactly the sequential one.
+/// names), when either half meets a fatal error, or when no second thread can be started: the
+/// caller then reads the whole document on one thread, so every result, diagnostics included, is
+/// exactly the sequential one.
 fn read_split(
     bytes: &[u8],
     file: &str,
@@ -197,7 +198,7 @@ fn read_split(
     }
     let (first, second) = bytes.split_at(split);
     std::thread::scope(|scope| {
-        let rest = scope.spawn(move || {
+        let rest = crate::threads::spawn(scope, move || {
             let text = std::str::from_utf8(second).ok()?;
             let line = 1 + count_newlines(first);
             let line_start = memchr::memrchr(b'\n', first).map_or(0, |i| i + 1);
@@ -222,7 +223,7 @@ fn read_split(
                 return None;
             }
             Some((reader.doc, reader.errors, reader.context_closed))
-        });
+        })?;
         let head = std::str::from_utf8(first).ok();
         let mut reader = head.map(|text| CsdlReader::new(text, file, options, Cursor::new()));
         let head_ok = reader.as_mut().is_some_and(|r| r.read_events().is_ok());

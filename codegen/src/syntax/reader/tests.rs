@@ -1513,7 +1513,7 @@ fn the_split_follows_the_markup_not_the_bytes() {
     let dense = "<Property Name=\"p\" Type=\"Edm.String\"/>\n".repeat(4000);
     let sparse = format!("<Annotation String=\"{}\"/>\n", "x".repeat(200)).repeat(700);
     let text = format!("{dense}{sparse}");
-    let middle = markup_middle(text.as_bytes());
+    let middle = markup_split(text.as_bytes());
     // About as many bytes in each part, but most `<` and `"` in the first.
     assert!(
         middle < dense.len() && middle * 2 < text.len(),
@@ -1521,5 +1521,5 @@ fn the_split_follows_the_markup_not_the_bytes() {
         text.len()
     );
     // Small inputs split in the middle of the bytes.
-    assert_eq!(markup_middle(b"<a/><b/>"), 4);
+    assert_eq!(markup_split(b"<a/><b/>"), 4);
 }
