@@ -345,12 +345,47 @@ fn shares(docs: Vec<LoadedDocument>) -> (Vec<TypeItems>, Vec<OtherItems>) {
     (types, others)
 }
 
-/// What the second share hands the first: the structured types it built, each list sorted by
-/// name, and the converted external annotation blocks that target the first share's elements.
+/// Structured types as one share builds them, under their qualified names.
+#[derive(Default)]
+struct BuiltTypes {
+    entity: Vec<(String, StructuredType)>,
+    complex: Vec<(String, StructuredType)>,
+}
+
+impl BuiltTypes {
+    /// Builds the types of one schema; duplicates (reported by `declare`) are skipped, so every
+    /// name comes once over both shares.
+    fn build(
+        &mut self,
+        b: &mut Builder,
+        d: usize,
+        ns: &str,
+        entity_types: Vec<syntax::StructuredType>,
+        complex_types: Vec<syntax::StructuredType>,
+    ) {
+        for t in entity_types {
+            self.entity.extend(b.structured(d, ns, t, TypeKind::Entity));
+        }
+        for t in complex_types {
+            self.complex
+                .extend(b.structured(d, ns, t, TypeKind::Complex));
+        }
+    }
+
+    /// Each list sorted by name, in place (which moves the large values less than `collect`'s
+    /// stable sort would), for [`merge_sorted`].
+    fn sorted(mut self) -> Self {
+        self.entity.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        self.complex.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        self
+    }
+}
+
+/// What the second share hands the first: the structured types it built, sorted, and the
+/// converted external annotation blocks that target the first share's elements.
 #[derive(Default)]
 struct Handover {
-    entity_types: Vec<(String, StructuredType)>,
-    complex_types: Vec<(String, StructuredType)>,
+    types: BuiltTypes,
     blocks: Vec<Pending>,
 }
 
@@ -367,10 +402,7 @@ fn build_types(
         scope,
         found: Found::default(),
     };
-    // Structured types as they are built; the model's maps are built from them at once
-    // (documents mostly declare types in name order, so that is a linear bulk build).
-    let mut built_entity_types: Vec<(String, StructuredType)> = Vec::new();
-    let mut built_complex_types: Vec<(String, StructuredType)> = Vec::new();
+    let mut built = BuiltTypes::default();
     for s in items {
         let TypeItems {
             d,
@@ -393,26 +425,14 @@ fn build_types(
                 },
             );
         }
-        for t in entity_types {
-            built_entity_types.extend(b.structured(d, &ns, t, TypeKind::Entity));
-        }
-        for t in complex_types {
-            built_complex_types.extend(b.structured(d, &ns, t, TypeKind::Complex));
-        }
+        built.build(&mut b, d, &ns, entity_types, complex_types);
     }
-    // Duplicates were skipped, so every name comes once in either share: each list is sorted in
-    // place (which moves the large values less than `collect`'s stable sort would), then the two
-    // shares' lists are merged and the map is built in bulk.
-    built_entity_types.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    built_complex_types.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let built = built.sorted();
     // The second share always sends, unless it panicked (then `resolve` passes the panic on).
-    let Handover {
-        entity_types,
-        complex_types,
-        blocks,
-    } = handover.recv().unwrap_or_default();
-    model.entity_types = merge_sorted(built_entity_types, entity_types);
-    model.complex_types = merge_sorted(built_complex_types, complex_types);
+    let Handover { types, blocks } = handover.recv().unwrap_or_default();
+    // documents mostly declare types in name order, so the sorts were nearly linear
+    model.entity_types = merge_sorted(built.entity, types.entity);
+    model.complex_types = merge_sorted(built.complex, types.complex);
     let mut derived: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for t in model
         .entity_types
@@ -540,22 +560,15 @@ fn build_others(
     let (mine, for_types): (Vec<Pending>, Vec<Pending>) = converted
         .into_iter()
         .partition(|block| Target::parse(&scope, &block.target).is_other(&scope));
-    let mut entity_types = Vec::new();
-    let mut complex_types = Vec::new();
+    let mut types = BuiltTypes::default();
     for s in &mut items {
-        for t in std::mem::take(&mut s.entity_types) {
-            entity_types.extend(b.structured(s.d, &s.namespace, t, TypeKind::Entity));
-        }
-        for t in std::mem::take(&mut s.complex_types) {
-            complex_types.extend(b.structured(s.d, &s.namespace, t, TypeKind::Complex));
-        }
+        let entity_types = std::mem::take(&mut s.entity_types);
+        let complex_types = std::mem::take(&mut s.complex_types);
+        types.build(&mut b, s.d, &s.namespace, entity_types, complex_types);
     }
-    entity_types.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    complex_types.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     // The receiver lives until the first share has taken it.
     let _ = to_types.send(Handover {
-        entity_types,
-        complex_types,
+        types: types.sorted(),
         blocks: for_types,
     });
     drop(to_types);
