@@ -119,6 +119,7 @@ fn select_all(bencher: divan::Bencher) {
         all: true,
         overlay: Some(&OVERLAY),
         area_features: false,
+        no_derived_types: false,
     };
     bencher.bench(|| select(black_box(model), &options));
 }

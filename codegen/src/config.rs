@@ -30,6 +30,14 @@ pub struct ConfigFile {
     /// Generate everything instead of a selection.
     #[serde(default)]
     pub all: bool,
+    /// Bring in the derived types of the types that values are declared with (default `true`);
+    /// `false` keeps a crate small, and derived values are then read as their declared type.
+    #[serde(default = "yes")]
+    pub derived_types: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Operations of the CRUD kind a path can have.

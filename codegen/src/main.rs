@@ -90,6 +90,11 @@ struct GenerateArgs {
     /// With --all: do not split the crate into one Cargo feature per entity set or singleton.
     #[arg(long)]
     no_area_features: bool,
+    /// Do not bring in the derived types of the types that the selected paths declare their values
+    /// with (values of a derived type are then read as the declared type, their own properties kept
+    /// in `additional_properties`).
+    #[arg(long)]
+    no_derived_types: bool,
     /// Operations overlay (TOML): operations and permissions of paths where the metadata is silent.
     #[arg(long, value_name = "FILE")]
     overlay: Option<PathBuf>,
@@ -248,6 +253,7 @@ fn generate_crate(args: &GenerateArgs) -> Result<(), Failure> {
         standalone: true,
         regenerate_command: "odata-codegen generate".to_string(),
         area_features: args.all && !args.no_area_features,
+        no_derived_types: args.no_derived_types,
     };
     let files = generate(&model, &options).map_err(|errors| {
         print_diagnostics(&errors);

@@ -75,6 +75,10 @@ pub struct Selection {
     pub builder_areas: BTreeMap<BuilderKey, BTreeSet<String>>,
     /// With area features: the features that compile each type (any of them).
     pub type_areas: BTreeMap<String, BTreeSet<String>>,
+    /// Structured types that values are declared with (a property, navigation property, builder,
+    /// operation parameter or return type) and that have selected derived types: each with all
+    /// of its selected descendants. A value of such a type may be any of them.
+    pub polymorphic: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// A compiled include path.
@@ -150,6 +154,9 @@ pub struct SelectOptions<'a> {
     pub overlay: Option<&'a Overlay>,
     /// Split the output into one Cargo feature per area (entity set or singleton).
     pub area_features: bool,
+    /// Leave out the derived types of the types that values are declared with, unless something
+    /// else selects them (a small crate then reads derived values as their declared type).
+    pub no_derived_types: bool,
 }
 
 /// A node of the walk: a builder reached by a path, with the pattern states after that path.
@@ -345,7 +352,7 @@ pub fn select(model: &Model, options: &SelectOptions<'_>) -> Selection {
     }
     add_types(model, options, &mut sel);
     if options.area_features {
-        assign_areas(model, &mut sel);
+        assign_areas(model, &mut sel, !options.no_derived_types);
     }
     sel
 }
@@ -423,12 +430,13 @@ fn children(model: &Model, v: &Visit) -> Vec<Child> {
 }
 
 fn add_types(model: &Model, options: &SelectOptions<'_>, sel: &mut Selection) {
-    let mut roots: Vec<String> = Vec::new();
+    // Types selected for their own sake: their derived types are not pulled in with them.
+    let mut included: Vec<String> = Vec::new();
     if options.all {
-        roots.extend(model.entity_types.keys().cloned());
-        roots.extend(model.complex_types.keys().cloned());
-        roots.extend(model.enum_types.keys().cloned());
-        roots.extend(model.type_definitions.keys().cloned());
+        included.extend(model.entity_types.keys().cloned());
+        included.extend(model.complex_types.keys().cloned());
+        included.extend(model.enum_types.keys().cloned());
+        included.extend(model.type_definitions.keys().cloned());
     }
     for wanted in options.include_types {
         let found = model
@@ -440,12 +448,62 @@ fn add_types(model: &Model, options: &SelectOptions<'_>, sel: &mut Selection) {
             .filter(|q| *q == wanted || q.rsplit('.').next() == Some(wanted.as_str()))
             .cloned()
             .collect::<Vec<_>>();
-        roots.extend(found);
+        included.extend(found);
     }
+    let mut declared: Vec<String> = Vec::new();
     for (key, b) in &sel.builders {
-        builder_types(model, key, b, &mut roots);
+        builder_types(model, key, b, &mut declared);
     }
-    sel.types = type_closure(model, roots);
+    let closure = type_closure(model, included, declared, !options.no_derived_types);
+    let mut declared = closure.declared;
+    // Expanded navigation properties hold values of their target type too; they bring no types.
+    for name in &closure.types {
+        if let Some(t) = model.structured_type(name) {
+            for n in model.all_navigation_properties(&t.name) {
+                if closure.types.contains(&n.target) {
+                    declared.insert(n.target.clone());
+                }
+            }
+        }
+    }
+    sel.types = closure.types;
+    sel.polymorphic = polymorphic(model, &sel.types, &declared);
+}
+
+/// For every declared type with selected descendants, those descendants.
+fn polymorphic(
+    model: &Model,
+    types: &BTreeSet<String>,
+    declared: &BTreeSet<String>,
+) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out = BTreeMap::new();
+    for name in declared.iter().filter(|n| types.contains(*n)) {
+        let below: BTreeSet<String> = descendants(model, name)
+            .into_iter()
+            .filter(|d| types.contains(d))
+            .collect();
+        if !below.is_empty() {
+            out.insert(name.clone(), below);
+        }
+    }
+    out
+}
+
+/// Every type that derives from `name`, directly or not (not `name` itself).
+pub(crate) fn descendants(model: &Model, name: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut work = vec![name.to_string()];
+    while let Some(n) = work.pop() {
+        let Some(t) = model.structured_type(&n) else {
+            continue;
+        };
+        for d in &t.derived_types {
+            if d != name && out.insert(d.clone()) {
+                work.push(d.clone());
+            }
+        }
+    }
+    out
 }
 
 /// The types a builder's operations take or return.
@@ -474,21 +532,48 @@ fn builder_types(model: &Model, key: &BuilderKey, b: &Builder, out: &mut Vec<Str
     }
 }
 
-/// The types and everything their values hold: base types and structural property types.
-fn type_closure(model: &Model, roots: Vec<String>) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    let mut work = roots;
-    while let Some(name) = work.pop() {
-        if !out.insert(name.clone()) {
+/// What [`type_closure`] found.
+struct Closure {
+    types: BTreeSet<String>,
+    /// The types that values are declared with (and, with derived types, their descendants).
+    declared: BTreeSet<String>,
+}
+
+/// The types and everything their values hold: base types and structural property types, and,
+/// with `derived`, the derived types of every type a value is declared with (a value of a
+/// declared type may be any of its descendants; a base type reached as a base brings none).
+fn type_closure(
+    model: &Model,
+    included: Vec<String>,
+    declared: Vec<String>,
+    derived: bool,
+) -> Closure {
+    let mut out = Closure {
+        types: BTreeSet::new(),
+        declared: BTreeSet::new(),
+    };
+    let mut work: Vec<(String, bool)> = included.into_iter().map(|n| (n, false)).collect();
+    work.extend(declared.into_iter().map(|n| (n, true)));
+    while let Some((name, is_declared)) = work.pop() {
+        if is_declared
+            && out.declared.insert(name.clone())
+            && derived
+            && let Some(t) = model.structured_type(&name)
+        {
+            work.extend(t.derived_types.iter().map(|d| (d.clone(), true)));
+        }
+        if !out.types.insert(name.clone()) {
             continue;
         }
         if let Some(t) = model.structured_type(&name) {
             if let Some(b) = &t.base_type {
-                work.push(b.clone());
+                work.push((b.clone(), false));
             }
+            let mut held = Vec::new();
             for p in &t.properties {
-                push_type(&p.ty, &mut work);
+                push_type(&p.ty, &mut held);
             }
+            work.extend(held.into_iter().map(|n| (n, true)));
         }
     }
     out
@@ -501,7 +586,7 @@ pub const EXTRA_TYPES_FEATURE: &str = "extra-types";
 /// holds the builders its containment tree reaches and the types they use. Navigation into
 /// another area's entities (a non-containment navigation property to an entity set's type)
 /// stays outside, so each area compiles alone; items shared by areas compile with any of them.
-fn assign_areas(model: &Model, sel: &mut Selection) {
+fn assign_areas(model: &Model, sel: &mut Selection, derived: bool) {
     let mut scope =
         crate::naming::Scope::with_reserved(&["default", "full", "reqwest", EXTRA_TYPES_FEATURE]);
     let owned: BTreeSet<&String> = sel.roots.values().map(|r| &r.builder.entity_type).collect();
@@ -537,7 +622,7 @@ fn assign_areas(model: &Model, sel: &mut Selection) {
         if let Some(b) = sel.builders.get(key) {
             builder_types(model, key, b, &mut used);
         }
-        for t in type_closure(model, used) {
+        for t in type_closure(model, Vec::new(), used, derived).types {
             type_areas
                 .entry(t)
                 .or_default()
@@ -558,5 +643,89 @@ fn push_type(t: &TypeUse, out: &mut Vec<String>) {
         &t.ty
     {
         out.push(n.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{NoReferences, load_model};
+
+    fn polymorphism_model() -> Model {
+        let bytes = include_bytes!("../tests/fixtures/emit/polymorphism.xml");
+        load_model("polymorphism.xml", bytes, &mut NoReferences).expect("fixture loads")
+    }
+
+    fn paths(model: &Model, paths: &[&str], no_derived_types: bool) -> Selection {
+        let include_paths: Vec<String> = paths.iter().map(|p| p.to_string()).collect();
+        select(
+            model,
+            &SelectOptions {
+                include_paths: &include_paths,
+                no_derived_types,
+                ..Default::default()
+            },
+        )
+    }
+
+    fn set(names: &[&str]) -> BTreeSet<String> {
+        names.iter().map(|n| format!("test.poly.{n}")).collect()
+    }
+
+    #[test]
+    fn an_include_path_brings_the_derived_types_of_what_it_declares() {
+        let model = polymorphism_model();
+        let sel = paths(&model, &["/deviceManagement/configurations"], false);
+        assert_eq!(
+            sel.types,
+            set(&[
+                "circle",
+                "configuration",
+                "entity",
+                "iosConfiguration",
+                "shape",
+                "windows10Configuration",
+                "windowsConfiguration",
+            ])
+        );
+        assert_eq!(
+            sel.polymorphic.keys().cloned().collect::<BTreeSet<_>>(),
+            set(&["configuration", "shape", "windowsConfiguration"])
+        );
+        assert_eq!(
+            sel.polymorphic["test.poly.configuration"],
+            set(&[
+                "iosConfiguration",
+                "windows10Configuration",
+                "windowsConfiguration"
+            ])
+        );
+    }
+
+    #[test]
+    fn a_base_type_reached_as_a_base_brings_no_derived_types() {
+        let model = polymorphism_model();
+        let sel = paths(&model, &["/deviceManagement/configurations"], false);
+        // `entity` is the base of every entity type, but no value here is declared as one
+        assert!(!sel.types.contains("test.poly.user"));
+        assert!(!sel.polymorphic.contains_key("test.poly.entity"));
+    }
+
+    #[test]
+    fn derived_types_can_be_left_out() {
+        let model = polymorphism_model();
+        let sel = paths(&model, &["/deviceManagement/configurations"], true);
+        assert_eq!(sel.types, set(&["configuration", "entity", "shape"]));
+        assert!(sel.polymorphic.is_empty());
+    }
+
+    #[test]
+    fn derived_types_cross_namespaces_and_navigation_targets_are_polymorphic() {
+        let model = polymorphism_model();
+        let sel = paths(&model, &["/users/{id}/memberOf"], false);
+        let below = &sel.polymorphic["test.poly.directoryObject"];
+        assert!(below.contains("test.poly.extra.user"), "{below:?}");
+        assert!(below.contains("test.poly.extra.servicePrincipal"), "{below:?}");
+        assert!(below.contains("test.poly.group"), "{below:?}");
     }
 }

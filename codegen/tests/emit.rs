@@ -16,6 +16,7 @@ const FIXTURES: &[&str] = &[
     "containment",
     "bound_operations",
     "primitives",
+    "polymorphism",
 ];
 
 fn fixture_dir() -> PathBuf {
@@ -84,6 +85,7 @@ snapshot_test!(keywords_and_colliding_names_are_mapped, "names");
 snapshot_test!(containment_gives_one_builder_per_context, "containment");
 snapshot_test!(bound_actions_and_functions, "bound_operations");
 snapshot_test!(every_edm_primitive_has_a_rust_type, "primitives");
+snapshot_test!(polymorphic_values_choose_their_variant, "polymorphism");
 
 #[test]
 fn area_features_gate_builders_and_types() {
@@ -151,6 +153,111 @@ fn flags_travel_as_comma_separated_member_names() {
 }
 "##;
 
+/// A test run inside the generated `polymorphism` crate.
+const POLYMORPHISM_WIRE_TEST: &str = r##"
+use fixture_polymorphism::models::{
+    AnyConfiguration, AnyDirectoryObject, AnyShape, Circle, Windows10Configuration,
+    WindowsConfiguration,
+};
+use fixture_polymorphism::runtime::{self, Client, Page};
+use serde_json::json;
+
+#[test]
+fn values_land_in_the_variant_their_odata_type_names_and_round_trip() {
+    let sent = json!({"value": [
+        {"@odata.type": "#test.poly.user", "id": "1", "displayName": "Ada"},
+        {"@odata.type": "#p.group", "id": "2", "mailEnabled": true},
+        {"@odata.type": "test.poly.extra.user", "id": "3", "realm": "r"},
+        {"@odata.type": "#test.poly.newKind", "id": "4", "novel": [1, 2]},
+        {"id": "5", "deletedDateTime": null}
+    ], "@odata.context": "https://example.com/$metadata#directoryObjects"});
+    let page: Page<AnyDirectoryObject> = serde_json::from_value(sent.clone()).unwrap();
+    match &page.value[0] {
+        AnyDirectoryObject::User(u) => assert_eq!(u.display_name.as_option(), Some(&"Ada".to_string())),
+        other => panic!("not a user: {other:?}"),
+    }
+    assert!(matches!(&page.value[1], AnyDirectoryObject::Group(g) if g.mail_enabled.as_option() == Some(&true)));
+    assert!(matches!(&page.value[2], AnyDirectoryObject::ExtraUser(u) if u.realm.is_value()));
+    // an unknown derived type: the base's properties typed, the rest kept
+    let AnyDirectoryObject::DirectoryObject(unknown) = &page.value[3] else {
+        panic!("{:?}", page.value[3]);
+    };
+    assert_eq!(unknown.odata_type.as_deref(), Some("#test.poly.newKind"));
+    assert_eq!(unknown.additional_properties["novel"], json!([1, 2]));
+    // the base's properties without matching
+    let ids: Vec<_> = page.value.iter().map(|v| v.id().clone().unwrap()).collect();
+    assert_eq!(ids, ["1", "2", "3", "4", "5"]);
+    assert_eq!(page.value[1].odata_type(), Some("#p.group"));
+    assert_eq!(page.value[4].odata_type(), None);
+    assert_eq!(serde_json::to_value(&page).unwrap(), sent);
+}
+
+#[test]
+fn three_levels_and_nested_complex_values() {
+    let sent = json!({
+        "@odata.type": "#test.poly.windows10Configuration",
+        "id": "c", "version": 2, "edgeBlocked": true, "passwordRequired": false,
+        "shape": {"@odata.type": "#test.poly.circle", "color": "red", "radius": 1.5}
+    });
+    let value: AnyConfiguration = serde_json::from_value(sent.clone()).unwrap();
+    let AnyConfiguration::Windows10Configuration(w) = &value else { panic!("{value:?}") };
+    assert_eq!(w.edge_blocked.as_option(), Some(&true));
+    assert_eq!(w.password_required.as_option(), Some(&false));
+    assert!(matches!(value.shape().as_option(), Some(AnyShape::Circle(c)) if c.radius.as_option() == Some(&1.5)));
+    assert_eq!(*value.version(), Some(2));
+    assert_eq!(serde_json::to_value(&value).unwrap(), sent);
+    // read as the middle level: the most derived type the enum knows
+    let middle: fixture_polymorphism::models::AnyWindowsConfiguration =
+        serde_json::from_value(sent.clone()).unwrap();
+    assert!(matches!(middle, fixture_polymorphism::models::AnyWindowsConfiguration::Windows10Configuration(_)));
+}
+
+#[derive(Debug)]
+struct Offline;
+
+impl runtime::Transport for Offline {
+    fn send(
+        &self,
+        _: runtime::http::Request<Vec<u8>>,
+    ) -> runtime::BoxFuture<'_, Result<runtime::Response, runtime::TransportError>> {
+        unreachable!("the test only builds requests")
+    }
+}
+
+#[test]
+fn a_derived_value_is_sent_with_its_odata_type() {
+    let body: AnyConfiguration = Windows10Configuration {
+        display_name: runtime::Nullable::Value("Baseline".into()),
+        edge_blocked: true.into(),
+        shape: AnyShape::from(Circle { radius: 2.0.into(), ..Default::default() }).into(),
+        ..Default::default()
+    }
+    .into();
+    let client = Client::builder().transport(Offline).build().unwrap();
+    let graph = fixture_polymorphism::ServiceClient::new(client);
+    let create = graph.device_management().configurations().create(&body).unwrap();
+    let sent: serde_json::Value = serde_json::from_slice(create.request().body.as_ref().unwrap()).unwrap();
+    assert_eq!(sent, json!({
+        "@odata.type": "#test.poly.windows10Configuration",
+        "displayName": "Baseline",
+        "edgeBlocked": true,
+        "shape": {"@odata.type": "#test.poly.circle", "radius": 2.0}
+    }));
+    assert_eq!(create.request().path, "/deviceManagement/configurations");
+    // an explicit type wins; the base variant sends none of its own
+    let windows = WindowsConfiguration {
+        odata_type: Some("#test.poly.future".into()),
+        ..Default::default()
+    };
+    let value = serde_json::to_value(AnyConfiguration::from(windows)).unwrap();
+    assert_eq!(value, json!({"@odata.type": "#test.poly.future"}));
+    let groups = graph.users().by_id("u").member_of().as_group().list();
+    assert_eq!(groups.request().path, "/users/u/memberOf/test.poly.group");
+    let cast = graph.device_management().configurations().by_id("c").as_windows10_configuration();
+    assert_eq!(cast.path(), "/deviceManagement/configurations/c/test.poly.windows10Configuration");
+}
+"##;
+
 /// Writes every fixture crate beside each other and runs clippy and rustdoc with `-D warnings` on
 /// them, in a target folder of their own.
 #[test]
@@ -169,14 +276,26 @@ fn fixture_crates_compile_without_warnings() {
         )
     });
     let areas = generate_with("containment", &runtime.to_string_lossy(), true);
-    for (name, files) in crates.chain([("containment_areas".to_string(), areas)]) {
+    let polymorphic_areas = generate_with("polymorphism", &runtime.to_string_lossy(), true);
+    let more = [
+        ("containment_areas".to_string(), areas),
+        ("polymorphism_areas".to_string(), polymorphic_areas),
+    ];
+    for (name, files) in crates.chain(more) {
         let dir = root.join(&name);
         for (path, text) in &files.files {
             let full = dir.join(path);
             std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
             let text = if path == "Cargo.toml" {
+                let generated_name = format!(
+                    "name = \"fixture-{}\"",
+                    name.split("_areas")
+                        .next()
+                        .unwrap_or_default()
+                        .replace('_', "-")
+                );
                 text.replace("[workspace]\n", "").replace(
-                    "name = \"fixture-containment\"",
+                    &generated_name,
                     &format!("name = \"fixture-{}\"", name.replace('_', "-")),
                 )
             } else {
@@ -198,6 +317,9 @@ fn fixture_crates_compile_without_warnings() {
     let wire_test = root.join("flags_enum/tests/wire.rs");
     std::fs::create_dir_all(wire_test.parent().expect("parent")).expect("mkdir");
     std::fs::write(&wire_test, FLAGS_WIRE_TEST).expect("write the wire test");
+    let wire_test = root.join("polymorphism/tests/wire.rs");
+    std::fs::create_dir_all(wire_test.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&wire_test, POLYMORPHISM_WIRE_TEST).expect("write the wire test");
     let clippy = [
         "clippy",
         "--quiet",
@@ -224,6 +346,21 @@ fn fixture_crates_compile_without_warnings() {
         ),
         "the flags fixture crate's wire test fails"
     );
+    assert!(
+        cargo(
+            &root,
+            &[
+                "test",
+                "--quiet",
+                "-p",
+                "fixture-polymorphism",
+                "--no-default-features"
+            ],
+            &[],
+            &[]
+        ),
+        "the polymorphism fixture crate's wire test fails"
+    );
     // descriptions hold brackets, URLs and markup that rustdoc must read literally
     let doc = [
         "doc",
@@ -237,23 +374,35 @@ fn fixture_crates_compile_without_warnings() {
         "generated fixture crates do not document without warnings"
     );
     // each area feature compiles alone, and so does the crate without any
-    for features in ["", "me", "users", "full"] {
-        let clippy = [
-            "clippy",
-            "--quiet",
-            "-p",
+    let area_sets = [
+        (
             "fixture-containment-areas",
-            "--no-default-features",
-        ];
-        assert!(
-            cargo(
-                &root,
-                &clippy,
-                &["--features", features, "--", "-D", "warnings"],
-                &[]
-            ),
-            "the areas fixture does not pass clippy with features `{features}`"
-        );
+            &["", "me", "users", "full"][..],
+        ),
+        (
+            "fixture-polymorphism-areas",
+            &[
+                "",
+                "users",
+                "directory-objects",
+                "device-management",
+                "full",
+            ][..],
+        ),
+    ];
+    for (package, sets) in area_sets {
+        for features in sets {
+            let clippy = ["clippy", "--quiet", "-p", package, "--no-default-features"];
+            assert!(
+                cargo(
+                    &root,
+                    &clippy,
+                    &["--features", features, "--", "-D", "warnings"],
+                    &[]
+                ),
+                "{package} does not pass clippy with features `{features}`"
+            );
+        }
     }
 }
 

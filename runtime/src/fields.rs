@@ -67,6 +67,44 @@ impl ObjectReader {
     pub fn rest(self) -> BTreeMap<String, Value> {
         self.properties.into_iter().collect()
     }
+
+    /// The qualified name of the object's `@odata.type`, without the leading `#`
+    /// (`microsoft.graph.group`), if it has one.
+    pub fn type_name(&self) -> Option<String> {
+        match self.properties.get("@odata.type") {
+            Some(Value::String(t)) => Some(t.strip_prefix('#').unwrap_or(t).to_owned()),
+            _ => None,
+        }
+    }
+}
+
+/// A generated model read from and written to a JSON object property by property; its serde
+/// implementations call [`serialize_object`] and [`deserialize_object`], and the enum of a
+/// polymorphic type calls the variant's.
+pub trait Object: Sized {
+    /// Builds the value from the object's properties.
+    fn read_object<E: serde::de::Error>(object: ObjectReader) -> Result<Self, E>;
+    /// Writes every property, `@odata.type` first (see [`ObjectWriter::odata_type`]).
+    fn write_object<M: SerializeMap>(&self, object: ObjectWriter<M>) -> Result<M::Ok, M::Error>;
+}
+
+/// Serializes a model; `odata_type` (`#microsoft.graph.group`) is written as `@odata.type`
+/// when the value has none of its own.
+pub fn serialize_object<T: Object, S: Serializer>(
+    value: &T,
+    odata_type: Option<&'static str>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let mut writer = ObjectWriter::start(serializer)?;
+    writer.default_type = odata_type;
+    value.write_object(writer)
+}
+
+/// Deserializes a model from a JSON object.
+pub fn deserialize_object<'de, T: Object, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    T::read_object(ObjectReader::read(deserializer)?)
 }
 
 fn property_error<E: serde::de::Error>(name: &str, e: serde_json::Error) -> E {
@@ -104,6 +142,8 @@ where
 #[derive(Debug)]
 pub struct ObjectWriter<M> {
     map: M,
+    /// The `@odata.type` to write when the value has none.
+    default_type: Option<&'static str>,
 }
 
 impl<M: SerializeMap> ObjectWriter<M> {
@@ -113,7 +153,18 @@ impl<M: SerializeMap> ObjectWriter<M> {
     ) -> Result<Self, M::Error> {
         Ok(ObjectWriter {
             map: serializer.serialize_map(None)?,
+            default_type: None,
         })
+    }
+
+    /// Writes `@odata.type`: the value's own, else the one the writer was started with (the
+    /// variant of a polymorphic value that is sent), else nothing.
+    pub fn odata_type(&mut self, value: &Option<String>) -> Result<(), M::Error> {
+        match (value, self.default_type) {
+            (Some(own), _) => self.map.serialize_entry("@odata.type", own),
+            (None, Some(default)) => self.map.serialize_entry("@odata.type", default),
+            (None, None) => Ok(()),
+        }
     }
 
     /// Writes an optional property, leaving it out when `None`.

@@ -28,6 +28,7 @@
 #![warn(missing_docs)]
 
 mod auth;
+mod cast;
 mod client;
 mod cloud;
 mod error;
@@ -43,10 +44,13 @@ mod transport;
 mod reqwest_transport;
 
 pub use auth::{AccessToken, BoxFuture, StaticToken, TokenProvider};
+pub use cast::{CastCollection, CastEntity};
 pub use client::{Client, ClientBuilder, SDK_VERSION};
 pub use cloud::{ApiVersion, Cloud};
 pub use error::{Error, GraphError, HttpError, InnerError, TransportError, TransportErrorKind};
-pub use fields::{ObjectReader, ObjectWriter, deserialize_str};
+pub use fields::{
+    Object, ObjectReader, ObjectWriter, deserialize_object, deserialize_str, serialize_object,
+};
 pub use nullable::Nullable;
 pub use operation::Operation;
 pub use request::{Request, path_segment, url_literal};

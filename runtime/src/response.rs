@@ -130,6 +130,10 @@ pub struct Page<T> {
         skip_serializing_if = "Option::is_none"
     )]
     pub count: Option<i64>,
+    /// The other control information and annotations of the page (`@odata.context`,
+    /// `@odata.deltaLink`...), kept so that a round trip loses nothing.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// A single primitive, enum or collection value wrapped as OData returns it from an operation:

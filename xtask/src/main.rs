@@ -174,6 +174,7 @@ fn generate_files(root: &Path) -> Result<(GeneratedFiles, Vec<Diagnostic>), Stri
         standalone: false,
         regenerate_command: "cargo xtask codegen".to_string(),
         area_features: false,
+        no_derived_types: !config.derived_types,
     };
     let files = generate(&model, &options).map_err(|errors| diagnostics(&errors))?;
     Ok((files, model.warnings))

@@ -6,6 +6,7 @@ mod features;
 mod manifest;
 mod models;
 mod names;
+mod polymorphic;
 mod requests;
 
 use std::sync::{Arc, Mutex, mpsc};
@@ -51,6 +52,8 @@ pub struct GenerateOptions {
     /// One Cargo feature per entity set or singleton (see [`crate::select`]); off, everything
     /// compiles unconditionally.
     pub area_features: bool,
+    /// Leave out the derived types of declared types (see [`SelectOptions::no_derived_types`]).
+    pub no_derived_types: bool,
 }
 
 impl GenerateOptions {
@@ -81,6 +84,7 @@ pub fn generate(
             all: options.all,
             overlay: Some(&options.overlay),
             area_features: options.area_features,
+            no_derived_types: options.no_derived_types,
         },
     );
     let names = Names::assign(model, &selection);

@@ -9,9 +9,9 @@ use super::docs::Doc;
 use super::enums;
 use super::features;
 use super::names::Names;
+use super::polymorphic;
 use super::{PieceId, Pieces};
 use crate::model::{Annotations, Model, Primitive, StructuredType, TypeKind, TypeRef, TypeUse};
-use crate::naming::{self, Scope};
 use crate::select::Selection;
 
 /// (file path, tokens) for every models module.
@@ -35,7 +35,11 @@ pub fn emit(
         };
         let gate = features::type_gate(selection, qname);
         let tokens = if let Some(t) = model.structured_type(qname) {
-            structure(model, selection, names, t, &boxed)
+            let mut tokens = structure(model, selection, names, t, &boxed);
+            if let Some(p) = names.polymorphic.get(qname) {
+                tokens.extend(polymorphic::emit(model, selection, names, t, p, &boxed));
+            }
+            tokens
         } else if let Some(e) = model.enum_types.get(qname) {
             enums::emit(e, names)
         } else if let Some(d) = model.type_definitions.get(qname) {
@@ -147,10 +151,11 @@ pub(super) fn primitive(p: Primitive) -> TokenStream {
 pub(super) fn value_type(model: &Model, names: &Names, t: &TypeRef) -> TokenStream {
     match t {
         TypeRef::Primitive(p) => primitive(*p),
-        TypeRef::Enum(n) | TypeRef::Entity(n) | TypeRef::Complex(n) | TypeRef::Definition(n) => {
+        TypeRef::Entity(n) | TypeRef::Complex(n) => {
             let _ = model;
-            names.type_path(n)
+            names.value_path(n)
         }
+        TypeRef::Enum(n) | TypeRef::Definition(n) => names.type_path(n),
     }
 }
 
@@ -192,10 +197,70 @@ fn structure(
     }
     doc = doc.markdown(format!("{}.", facts.join("; ")));
 
-    let mut scope = Scope::with_reserved(&["odata_type", "additional_properties"]);
+    let fields = fields(model, selection, names, t, boxed);
+    let doc = doc.tokens();
+    let type_doc = format!(
+        " The OData type of the value (`@odata.type`), such as `#{}`; set it on a request body when the service must know the exact type.",
+        t.name
+    );
+    let decls = fields.iter().map(Field::declaration);
+    let writes = fields.iter().map(Field::write);
+    let reads = fields.iter().map(Field::read);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Default)]
+        pub struct #ident {
+            #[doc = #type_doc]
+            pub odata_type: Option<String>,
+            #( #decls )*
+            /// Properties the metadata does not declare, kept as sent so that a round trip loses nothing.
+            pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+        }
+
+        impl odata_runtime::Object for #ident {
+            fn read_object<E: serde::de::Error>(mut object: odata_runtime::ObjectReader) -> Result<Self, E> {
+                Ok(Self {
+                    odata_type: object.take("@odata.type")?,
+                    #( #reads )*
+                    additional_properties: object.rest(),
+                })
+            }
+
+            fn write_object<M: serde::ser::SerializeMap>(&self, mut object: odata_runtime::ObjectWriter<M>) -> Result<M::Ok, M::Error> {
+                object.odata_type(&self.odata_type)?;
+                #( #writes )*
+                object.rest(&self.additional_properties)?;
+                object.end()
+            }
+        }
+
+        impl serde::Serialize for #ident {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                odata_runtime::serialize_object(self, None, serializer)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #ident {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                odata_runtime::deserialize_object(deserializer)
+            }
+        }
+    }
+}
+
+/// The declared fields of a structured type's struct, in order: every structural property
+/// (inherited first), then the navigation properties whose target is selected.
+pub(super) fn fields(
+    model: &Model,
+    selection: &Selection,
+    names: &Names,
+    t: &StructuredType,
+    boxed: &BTreeSet<(String, String)>,
+) -> Vec<Field> {
+    let field_names = &names.fields[&t.name];
     let mut fields: Vec<Field> = Vec::new();
     for p in model.all_properties(&t.name) {
-        let field = scope.claim(naming::field_name(&p.name));
+        let field = &field_names[&p.name];
         let wire = &p.name;
         let value = value_type(model, names, &p.ty.ty);
         let value = if boxed.contains(&(t.name.clone(), p.name.clone())) {
@@ -228,11 +293,10 @@ fn structure(
         });
     }
     for n in model.all_navigation_properties(&t.name) {
-        if !selection.types.contains(&n.target) {
+        let Some(field) = field_names.get(&n.name) else {
             continue; // expanded values land in `additional_properties`
-        }
-        let field = scope.claim(naming::field_name(&n.name));
-        let value = names.type_path(&n.target);
+        };
+        let value = names.value_path(&n.target);
         let value = if !n.collection && boxed.contains(&(t.name.clone(), n.name.clone())) {
             quote! { Box<#value> }
         } else {
@@ -257,78 +321,41 @@ fn structure(
             gate,
         });
     }
-    let doc = doc.tokens();
-    let type_doc = format!(
-        " The OData type of the value (`@odata.type`), such as `#{}`; set it on a request body when the service must know the exact type.",
-        t.name
-    );
-    let decls = fields.iter().map(Field::declaration);
-    let writes = fields.iter().map(Field::write);
-    let reads = fields.iter().map(Field::read);
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, Default)]
-        pub struct #ident {
-            #[doc = #type_doc]
-            pub odata_type: Option<String>,
-            #( #decls )*
-            /// Properties the metadata does not declare, kept as sent so that a round trip loses nothing.
-            pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
-        }
-
-        impl serde::Serialize for #ident {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let mut object = odata_runtime::ObjectWriter::start(serializer)?;
-                object.optional("@odata.type", &self.odata_type)?;
-                #( #writes )*
-                object.rest(&self.additional_properties)?;
-                object.end()
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #ident {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let mut object = odata_runtime::ObjectReader::read(deserializer)?;
-                Ok(Self {
-                    odata_type: object.take("@odata.type")?,
-                    #( #reads )*
-                    additional_properties: object.rest(),
-                })
-            }
-        }
-    }
+    fields
 }
 
 /// One declared property of a generated struct.
-struct Field {
-    ident: proc_macro2::Ident,
+pub(super) struct Field {
+    pub ident: proc_macro2::Ident,
     /// The JSON name.
-    wire: String,
+    pub wire: String,
     doc: TokenStream,
     /// The item type (`Vec` and optionality are added here).
     ty: TokenStream,
     collection: bool,
     nullable: bool,
     /// A feature gate for navigation properties into other areas.
-    gate: TokenStream,
+    pub gate: TokenStream,
 }
 
 impl Field {
-    fn declaration(&self) -> TokenStream {
-        let Field {
-            ident,
-            doc,
-            ty,
-            gate,
-            ..
-        } = self;
-        let ty = if self.collection {
+    /// The field's type: optional, nullable or a collection of the item type.
+    pub(super) fn field_type(&self) -> TokenStream {
+        let ty = &self.ty;
+        if self.collection {
             quote! { Option<Vec<#ty>> }
         } else if self.nullable {
             quote! { odata_runtime::Nullable<#ty> }
         } else {
             quote! { Option<#ty> }
-        };
+        }
+    }
+
+    fn declaration(&self) -> TokenStream {
+        let Field {
+            ident, doc, gate, ..
+        } = self;
+        let ty = self.field_type();
         quote! { #doc #gate pub #ident: #ty, }
     }
 
@@ -358,6 +385,7 @@ impl Field {
 /// (holder type, property) pairs whose single value must be boxed: the property's type can reach
 /// the holder again through single-valued structured properties (strongly connected components).
 fn recursive_edges(model: &Model, selection: &Selection) -> BTreeSet<(String, String)> {
+    let boxed_by_enum = |t: &String| selection.polymorphic.contains_key(t);
     let nodes: Vec<&String> = selection
         .types
         .iter()
@@ -371,6 +399,7 @@ fn recursive_edges(model: &Model, selection: &Selection) -> BTreeSet<(String, St
                 continue;
             }
             if let TypeRef::Entity(t) | TypeRef::Complex(t) = &p.ty.ty
+                && !boxed_by_enum(t)
                 && let Some(&j) = index.get(t)
             {
                 edges[i].push((j, p.name.clone()));
@@ -378,6 +407,9 @@ fn recursive_edges(model: &Model, selection: &Selection) -> BTreeSet<(String, St
         }
         for nav in model.all_navigation_properties(n) {
             if nav.collection {
+                continue;
+            }
+            if boxed_by_enum(&nav.target) || !selection.types.contains(&nav.target) {
                 continue;
             }
             if let Some(&j) = index.get(&nav.target) {

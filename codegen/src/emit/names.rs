@@ -17,6 +17,17 @@ pub struct TypeName {
     pub ident: String,
 }
 
+/// The enum of a polymorphic type: the type itself or any of its selected descendants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Polymorphic {
+    /// `AnyDeviceConfiguration`, in the module of the base type.
+    pub ident: String,
+    /// (qualified type name, variant): the base type first, then its descendants by variant.
+    pub variants: Vec<(String, String)>,
+    /// CSDL property name -> the method that reads it from any variant.
+    pub accessors: BTreeMap<String, String>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Names {
     /// Qualified CSDL type name -> Rust name.
@@ -28,10 +39,19 @@ pub struct Names {
     pub builders: BTreeMap<BuilderKey, String>,
     /// The service client (`GraphServiceClient`).
     pub client: Option<String>,
+    /// Structured type -> (CSDL property or navigation property name -> struct field), for the
+    /// properties the struct declares: every structural one and the navigation properties whose
+    /// target is selected.
+    pub fields: BTreeMap<String, BTreeMap<String, String>>,
+    /// Polymorphic types (see [`Selection::polymorphic`]) -> their enum.
+    pub polymorphic: BTreeMap<String, Polymorphic>,
 }
 
 /// Items every models module defines besides the types.
 const MODULE_RESERVED: &[&str] = &["Nullable", "Serialize", "Deserialize", "BTreeMap", "Value"];
+
+/// Fields every struct defines besides the properties.
+pub const STRUCT_RESERVED: &[&str] = &["odata_type", "additional_properties"];
 
 impl Names {
     pub fn assign(model: &Model, selection: &Selection) -> Names {
@@ -89,6 +109,71 @@ impl Names {
                 let member = scope.claim(format!("{}Member", names.types[qname].ident));
                 names.flag_members.insert(qname.clone(), member);
             }
+        }
+        for t in &selection.types {
+            if model.structured_type(t).is_some() {
+                names
+                    .fields
+                    .insert(t.clone(), field_names(model, selection, t));
+            }
+        }
+        for (base, below) in &selection.polymorphic {
+            let Some(base_name) = names.types.get(base).cloned() else {
+                continue;
+            };
+            let scope = type_scopes
+                .entry(base_name.module.clone())
+                .or_insert_with(|| Scope::with_reserved(MODULE_RESERVED));
+            let ident = scope.claim(format!("Any{}", base_name.ident.trim_end_matches('_')));
+            let mut variant_scope = Scope::default();
+            let base_variant = variant_scope.claim(base_name.ident.clone());
+            // The base's own module first: its types keep their plain names, and a type of
+            // another module with the same name gets that module's as a prefix.
+            let mut below: Vec<(&String, &TypeName)> = below
+                .iter()
+                .filter_map(|d| names.types.get(d).map(|n| (d, n)))
+                .collect();
+            below.sort_by_key(|(d, n)| (n.module != base_name.module, *d));
+            let mut variants: Vec<(String, String)> = below
+                .into_iter()
+                .map(|(d, name)| {
+                    let mut wanted = name.ident.clone();
+                    if variant_scope.contains(&wanted) && !name.module.is_empty() {
+                        wanted = format!("{}{}", naming::type_name(&name.module.join("_")), wanted);
+                    }
+                    (d.clone(), variant_scope.claim(wanted))
+                })
+                .collect();
+            variants.sort_by(|a, b| a.1.cmp(&b.1));
+            variants.insert(0, (base.clone(), base_variant));
+            let mut method_scope = Scope::with_reserved(
+                &[
+                    naming::TRAIT_METHODS,
+                    STRUCT_RESERVED,
+                    &["serialize", "deserialize"],
+                ]
+                .concat(),
+            );
+            let accessors = names.fields[base]
+                .iter()
+                .map(|(wire, field)| {
+                    // `AnyMessage::from` must stay `From::from`: a taken name says what it reads
+                    let wanted = if method_scope.contains(field) {
+                        format!("{}_property", field.trim_end_matches('_'))
+                    } else {
+                        field.clone()
+                    };
+                    (wire.clone(), method_scope.claim(wanted))
+                })
+                .collect();
+            names.polymorphic.insert(
+                base.clone(),
+                Polymorphic {
+                    ident,
+                    variants,
+                    accessors,
+                },
+            );
         }
         let mut builder_scope = Scope::with_reserved(&[
             "Client",
@@ -151,6 +236,19 @@ impl Names {
         }
     }
 
+    /// The Rust type of a value declared with type `qname`: the enum of a polymorphic type,
+    /// else the type itself.
+    pub fn value_path(&self, qname: &str) -> TokenStream {
+        match (self.polymorphic.get(qname), self.types.get(qname)) {
+            (Some(p), Some(t)) => {
+                let module = t.module.iter().map(|m| format_ident!("{}", m));
+                let ident = format_ident!("{}", p.ident);
+                quote! { crate::models:: #( #module :: )* #ident }
+            }
+            _ => self.type_path(qname),
+        }
+    }
+
     /// The file of a namespace module: `src/models/mod.rs` or `src/models/<module>.rs`.
     pub fn module_file(module: &[String]) -> String {
         if module.is_empty() {
@@ -172,4 +270,20 @@ fn type_namespace(model: &Model, qname: &str) -> Option<String> {
         .type_definitions
         .get(qname)
         .map(|t| t.namespace.clone())
+}
+
+/// The struct fields of a structured type, claimed in declaration order (inherited properties
+/// first, then navigation properties with a selected target).
+fn field_names(model: &Model, selection: &Selection, qname: &str) -> BTreeMap<String, String> {
+    let mut scope = Scope::with_reserved(STRUCT_RESERVED);
+    let mut out = BTreeMap::new();
+    for p in model.all_properties(qname) {
+        out.insert(p.name.clone(), scope.claim(naming::field_name(&p.name)));
+    }
+    for n in model.all_navigation_properties(qname) {
+        if selection.types.contains(&n.target) {
+            out.insert(n.name.clone(), scope.claim(naming::field_name(&n.name)));
+        }
+    }
+    out
 }

@@ -179,7 +179,7 @@ fn builder_tokens(
     let ty = names
         .types
         .contains_key(&key.entity_type)
-        .then(|| names.type_path(&key.entity_type));
+        .then(|| names.value_path(&key.entity_type));
     let mut scope = Scope::with_reserved(&[&["new", "path"], naming::TRAIT_METHODS].concat());
     let mut methods = Vec::new();
     let mut extra_items = Vec::new();
@@ -243,6 +243,48 @@ fn builder_tokens(
     }
 
     let own_areas = selection.builder_areas.get(key);
+    let readable = if key.collection {
+        builder.operations.contains(&CrudOperation::List)
+    } else {
+        builder.operations.contains(&CrudOperation::Get)
+    };
+    let derived = names
+        .polymorphic
+        .get(&key.entity_type)
+        .filter(|_| readable)
+        .into_iter()
+        .flat_map(|p| p.variants.iter().skip(1))
+        .filter(|(d, _)| model.entity_types.contains_key(d));
+    for (d, variant) in derived {
+        let method = format_ident!(
+            "{}",
+            scope.claim(format!("as_{}", naming::field_name(variant)))
+        );
+        let value = names.value_path(d);
+        let segment = format!("/{d}");
+        let gate = features::crossing_gate(own_areas, selection.type_areas.get(d));
+        let (doc, ty) = if key.collection {
+            (
+                format!("Only the members of type `{d}`: `{path}/{d}`."),
+                quote! { odata_runtime::CastCollection<#value> },
+            )
+        } else {
+            (
+                format!(
+                    "The `{simple}` read as a `{d}` (the service answers 404 when it is another type): `{path}/{d}`."
+                ),
+                quote! { odata_runtime::CastEntity<#value> },
+            )
+        };
+        let doc = Doc::default().markdown(doc).tokens();
+        methods.push(quote! {
+            #doc
+            #gate
+            pub fn #method(&self) -> #ty {
+                <#ty>::new(self.client.clone(), format!("{}{}", self.path, #segment))
+            }
+        });
+    }
     for (step, child) in &builder.steps {
         let child_ident = format_ident!("{}", names.builders[child]);
         let gate = features::crossing_gate(own_areas, selection.builder_areas.get(child));

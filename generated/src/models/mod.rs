@@ -12,25 +12,36 @@ pub struct Entity {
     /// Properties the metadata does not declare, kept as sent so that a round trip loses nothing.
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for Entity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = odata_runtime::ObjectWriter::start(serializer)?;
-        object.optional("@odata.type", &self.odata_type)?;
+impl odata_runtime::Object for Entity {
+    fn read_object<E: serde::de::Error>(
+        mut object: odata_runtime::ObjectReader,
+    ) -> Result<Self, E> {
+        Ok(Self {
+            odata_type: object.take("@odata.type")?,
+            id: object.take("id")?,
+            additional_properties: object.rest(),
+        })
+    }
+    fn write_object<M: serde::ser::SerializeMap>(
+        &self,
+        mut object: odata_runtime::ObjectWriter<M>,
+    ) -> Result<M::Ok, M::Error> {
+        object.odata_type(&self.odata_type)?;
         object.optional("id", &self.id)?;
         object.rest(&self.additional_properties)?;
         object.end()
+    }
+}
+impl serde::Serialize for Entity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        odata_runtime::serialize_object(self, None, serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Entity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let mut object = odata_runtime::ObjectReader::read(deserializer)?;
-        Ok(Self {
-            odata_type: object.take("@odata.type")?,
-            id: object.take("id")?,
-            additional_properties: object.rest(),
-        })
+        odata_runtime::deserialize_object(deserializer)
     }
 }
 /// Remote assistance settings for the account
@@ -51,10 +62,25 @@ pub struct RemoteAssistanceSettings {
     /// Properties the metadata does not declare, kept as sent so that a round trip loses nothing.
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl serde::Serialize for RemoteAssistanceSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = odata_runtime::ObjectWriter::start(serializer)?;
-        object.optional("@odata.type", &self.odata_type)?;
+impl odata_runtime::Object for RemoteAssistanceSettings {
+    fn read_object<E: serde::de::Error>(
+        mut object: odata_runtime::ObjectReader,
+    ) -> Result<Self, E> {
+        Ok(Self {
+            odata_type: object.take("@odata.type")?,
+            id: object.take("id")?,
+            allow_sessions_to_unenrolled_devices: object
+                .take("allowSessionsToUnenrolledDevices")?,
+            block_chat: object.take("blockChat")?,
+            remote_assistance_state: object.take("remoteAssistanceState")?,
+            additional_properties: object.rest(),
+        })
+    }
+    fn write_object<M: serde::ser::SerializeMap>(
+        &self,
+        mut object: odata_runtime::ObjectWriter<M>,
+    ) -> Result<M::Ok, M::Error> {
+        object.odata_type(&self.odata_type)?;
         object.optional("id", &self.id)?;
         object
             .optional(
@@ -67,20 +93,16 @@ impl serde::Serialize for RemoteAssistanceSettings {
         object.end()
     }
 }
+impl serde::Serialize for RemoteAssistanceSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        odata_runtime::serialize_object(self, None, serializer)
+    }
+}
 impl<'de> serde::Deserialize<'de> for RemoteAssistanceSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let mut object = odata_runtime::ObjectReader::read(deserializer)?;
-        Ok(Self {
-            odata_type: object.take("@odata.type")?,
-            id: object.take("id")?,
-            allow_sessions_to_unenrolled_devices: object
-                .take("allowSessionsToUnenrolledDevices")?,
-            block_chat: object.take("blockChat")?,
-            remote_assistance_state: object.take("remoteAssistanceState")?,
-            additional_properties: object.rest(),
-        })
+        odata_runtime::deserialize_object(deserializer)
     }
 }
 /// State of remote assistance for the account

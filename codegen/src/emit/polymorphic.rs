@@ -1,0 +1,231 @@
+//! The enum of a polymorphic type: a value declared as a base type is read into the variant of
+//! the most derived type its `@odata.type` names, and written back with that type.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::features;
+use super::models::fields;
+use super::names::{Names, Polymorphic};
+use crate::model::{Model, StructuredType};
+use crate::select::Selection;
+
+/// One variant: the type it holds and how `@odata.type` names it.
+struct Variant {
+    ident: proc_macro2::Ident,
+    path: TokenStream,
+    /// `#microsoft.graph.group`, written when the value has no `@odata.type` of its own.
+    odata_type: String,
+    /// The names `@odata.type` may give (namespace- or alias-qualified, without `#`).
+    wire_names: Vec<String>,
+    gate: TokenStream,
+    is_base: bool,
+}
+
+pub fn emit(
+    model: &Model,
+    selection: &Selection,
+    names: &Names,
+    base: &StructuredType,
+    poly: &Polymorphic,
+    boxed: &BTreeSet<(String, String)>,
+) -> TokenStream {
+    let ident = format_ident!("{}", poly.ident);
+    let base_areas = selection.type_areas.get(&base.name);
+    let variants: Vec<Variant> = poly
+        .variants
+        .iter()
+        .filter_map(|(qname, variant)| {
+            let t = model.structured_type(qname)?;
+            let mut wire_names = vec![t.name.clone()];
+            if let Some(alias) = model
+                .schemas
+                .get(&t.namespace)
+                .and_then(|s| s.alias.as_ref())
+            {
+                wire_names.push(format!("{alias}.{}", t.simple_name));
+            }
+            Some(Variant {
+                ident: format_ident!("{}", variant),
+                path: names.type_path(qname),
+                odata_type: format!("#{}", t.name),
+                wire_names,
+                gate: features::crossing_gate(base_areas, selection.type_areas.get(qname)),
+                is_base: *qname == base.name,
+            })
+        })
+        .collect();
+
+    let doc = format!(
+        " A `{}` value of any type this crate knows, chosen by its `@odata.type`: the variant of that type, else (the type itself, or one derived from it that this crate does not know) `{}`.",
+        base.name, names.types[&base.name].ident
+    );
+    let decls = variants.iter().map(|v| {
+        let Variant {
+            ident, path, gate, ..
+        } = v;
+        let vdoc = if v.is_base {
+            format!(
+                " A `{}`, or a derived type this crate does not know: its own properties stay in `additional_properties`.",
+                base.name
+            )
+        } else {
+            format!(" A `{}` (`@odata.type` `{}`).", &v.odata_type[1..], v.odata_type)
+        };
+        quote! { #[doc = #vdoc] #gate #ident(Box<#path>), }
+    });
+
+    let type_arms = variants.iter().map(|v| {
+        let Variant { ident, gate, .. } = v;
+        if v.is_base {
+            quote! { #gate Self::#ident(v) => v.odata_type.as_deref(), }
+        } else {
+            let t = &v.odata_type;
+            quote! { #gate Self::#ident(v) => Some(v.odata_type.as_deref().unwrap_or(#t)), }
+        }
+    });
+    let rest_arms = variants.iter().map(|v| {
+        let Variant { ident, gate, .. } = v;
+        quote! { #gate Self::#ident(v) => &v.additional_properties, }
+    });
+
+    // Readers of the base type's properties; a navigation property read through the base only
+    // when every variant compiles it with the enum.
+    let mut accessors = Vec::new();
+    for field in fields(model, selection, names, base, boxed) {
+        let Some(method) = poly.accessors.get(&field.wire) else {
+            continue;
+        };
+        let target = model
+            .all_navigation_properties(&base.name)
+            .into_iter()
+            .find(|n| n.name == field.wire)
+            .map(|n| &n.target);
+        let compiled_everywhere = field.gate.is_empty()
+            && target.is_none_or(|target| {
+                poly.variants.iter().all(|(q, _)| {
+                    features::crossing_gate(
+                        selection.type_areas.get(q),
+                        selection.type_areas.get(target),
+                    )
+                    .is_empty()
+                })
+            });
+        if !compiled_everywhere {
+            continue;
+        }
+        let method = format_ident!("{}", method);
+        let name = &field.ident;
+        let ty = field.field_type();
+        let arms = variants.iter().map(|v| {
+            let Variant { ident, gate, .. } = v;
+            quote! { #gate Self::#ident(v) => &v.#name, }
+        });
+        let mdoc = format!(" The `{}` property, whatever the variant.", field.wire);
+        accessors.push(quote! {
+            #[doc = #mdoc]
+            pub fn #method(&self) -> &#ty {
+                match self {
+                    #( #arms )*
+                }
+            }
+        });
+    }
+
+    let froms = variants.iter().map(|v| {
+        let Variant {
+            ident: variant,
+            path,
+            gate,
+            ..
+        } = v;
+        quote! {
+            #gate
+            impl From<#path> for #ident {
+                fn from(value: #path) -> Self {
+                    Self::#variant(Box::new(value))
+                }
+            }
+        }
+    });
+    let write_arms = variants.iter().map(|v| {
+        let Variant {
+            ident: variant,
+            gate,
+            ..
+        } = v;
+        if v.is_base {
+            quote! { #gate Self::#variant(v) => odata_runtime::serialize_object(v.as_ref(), None, serializer), }
+        } else {
+            let t = &v.odata_type;
+            quote! { #gate Self::#variant(v) => odata_runtime::serialize_object(v.as_ref(), Some(#t), serializer), }
+        }
+    });
+    let mut base_variant = None;
+    let mut read_arms = Vec::new();
+    for v in &variants {
+        let Variant {
+            ident: variant,
+            gate,
+            wire_names,
+            ..
+        } = v;
+        if v.is_base {
+            base_variant = Some(variant.clone());
+            continue;
+        }
+        read_arms.push(quote! {
+            #gate
+            Some(#( #wire_names )|*) => Self::#variant(Box::new(odata_runtime::Object::read_object(object)?)),
+        });
+    }
+    let base_variant = base_variant.unwrap_or_else(|| format_ident!("{}", poly.ident));
+
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #ident {
+            #( #decls )*
+        }
+
+        impl #ident {
+            /// The value's `@odata.type`: its own, else its variant's type (`None` for the base variant without one).
+            pub fn odata_type(&self) -> Option<&str> {
+                match self {
+                    #( #type_arms )*
+                }
+            }
+
+            /// Properties the metadata does not declare for the value's type, kept as sent.
+            pub fn additional_properties(&self) -> &std::collections::BTreeMap<String, serde_json::Value> {
+                match self {
+                    #( #rest_arms )*
+                }
+            }
+
+            #( #accessors )*
+        }
+
+        #( #froms )*
+
+        impl serde::Serialize for #ident {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #( #write_arms )*
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #ident {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let object = odata_runtime::ObjectReader::read(deserializer)?;
+                Ok(match object.type_name().as_deref() {
+                    #( #read_arms )*
+                    _ => Self::#base_variant(Box::new(odata_runtime::Object::read_object(object)?)),
+                })
+            }
+        }
+    }
+}
