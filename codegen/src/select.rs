@@ -79,6 +79,19 @@ pub struct Selection {
     /// operation parameter or return type) and that have selected derived types: each with all
     /// of its selected descendants. A value of such a type may be any of them.
     pub polymorphic: BTreeMap<String, BTreeSet<String>>,
+    /// With area features: the features that compile the enum of each polymorphic type, the
+    /// areas whose values are declared with it (every such area holds all its descendants).
+    pub polymorphic_areas: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Selection {
+    /// With area features: the features that compile the Rust type of a value declared with
+    /// `qname` (its enum when it is polymorphic, else its struct).
+    pub fn value_areas(&self, qname: &str) -> Option<&BTreeSet<String>> {
+        self.polymorphic_areas
+            .get(qname)
+            .or_else(|| self.type_areas.get(qname))
+    }
 }
 
 /// A compiled include path.
@@ -617,16 +630,26 @@ fn assign_areas(model: &Model, sel: &mut Selection, derived: bool) {
         }
     }
     let mut type_areas: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut polymorphic_areas: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (key, areas) in &builder_areas {
         let mut used = Vec::new();
         if let Some(b) = sel.builders.get(key) {
             builder_types(model, key, b, &mut used);
         }
-        for t in type_closure(model, Vec::new(), used, derived).types {
+        let closure = type_closure(model, Vec::new(), used, derived);
+        for t in closure.types {
             type_areas
                 .entry(t)
                 .or_default()
                 .extend(areas.iter().cloned());
+        }
+        for t in closure.declared {
+            if sel.polymorphic.contains_key(&t) {
+                polymorphic_areas
+                    .entry(t)
+                    .or_default()
+                    .extend(areas.iter().cloned());
+            }
         }
     }
     for t in &sel.types {
@@ -634,6 +657,34 @@ fn assign_areas(model: &Model, sel: &mut Selection, derived: bool) {
             type_areas.insert(t.clone(), [EXTRA_TYPES_FEATURE.to_string()].into());
         }
     }
+    // A type no area reaches may still hold polymorphic values; navigation targets are not in
+    // any closure: their enums compile wherever the base type does.
+    for name in &sel.types {
+        let Some(t) = model.structured_type(name) else {
+            continue;
+        };
+        let extra = type_areas[name].contains(EXTRA_TYPES_FEATURE);
+        let mut held = Vec::new();
+        for p in &t.properties {
+            push_type(&p.ty, &mut held);
+        }
+        for h in held {
+            if extra && sel.polymorphic.contains_key(&h) {
+                polymorphic_areas
+                    .entry(h)
+                    .or_default()
+                    .insert(EXTRA_TYPES_FEATURE.to_string());
+            }
+        }
+    }
+    for t in sel.polymorphic.keys() {
+        if !polymorphic_areas.contains_key(t)
+            && let Some(areas) = type_areas.get(t)
+        {
+            polymorphic_areas.insert(t.clone(), areas.clone());
+        }
+    }
+    sel.polymorphic_areas = polymorphic_areas;
     sel.builder_areas = builder_areas;
     sel.type_areas = type_areas;
 }
@@ -725,7 +776,10 @@ mod tests {
         let sel = paths(&model, &["/users/{id}/memberOf"], false);
         let below = &sel.polymorphic["test.poly.directoryObject"];
         assert!(below.contains("test.poly.extra.user"), "{below:?}");
-        assert!(below.contains("test.poly.extra.servicePrincipal"), "{below:?}");
+        assert!(
+            below.contains("test.poly.extra.servicePrincipal"),
+            "{below:?}"
+        );
         assert!(below.contains("test.poly.group"), "{below:?}");
     }
 }

@@ -34,12 +34,19 @@ pub fn emit(
             continue;
         };
         let gate = features::type_gate(selection, qname);
+        let module = items.entry(name.module.clone()).or_default();
         let tokens = if let Some(t) = model.structured_type(qname) {
-            let mut tokens = structure(model, selection, names, t, &boxed);
             if let Some(p) = names.polymorphic.get(qname) {
-                tokens.extend(polymorphic::emit(model, selection, names, t, p, &boxed));
+                let poly_gate = features::gate(selection.value_areas(qname));
+                let tokens = polymorphic::emit(model, selection, names, t, p, &boxed);
+                module.push(pieces.push(features::gate_items(
+                    structure(model, selection, names, t, &boxed),
+                    &gate,
+                )));
+                module.push(pieces.push(features::gate_items(tokens, &poly_gate)));
+                continue;
             }
-            tokens
+            structure(model, selection, names, t, &boxed)
         } else if let Some(e) = model.enum_types.get(qname) {
             enums::emit(e, names)
         } else if let Some(d) = model.type_definitions.get(qname) {
@@ -54,10 +61,7 @@ pub fn emit(
         } else {
             continue;
         };
-        items
-            .entry(name.module.clone())
-            .or_default()
-            .push(pieces.push(features::gate_items(tokens, &gate)));
+        module.push(pieces.push(features::gate_items(tokens, &gate)));
     }
     let submodules: BTreeSet<&String> = names.modules.values().filter_map(|m| m.first()).collect();
     let namespace_of: BTreeMap<&Vec<String>, &String> =
@@ -309,7 +313,7 @@ pub(super) fn fields(
         .markdown("Navigation property: present when the request expands it (`$expand`).");
         let gate = features::crossing_gate(
             selection.type_areas.get(&t.name),
-            selection.type_areas.get(&n.target),
+            selection.value_areas(&n.target),
         );
         fields.push(Field {
             ident: format_ident!("{}", field),

@@ -33,7 +33,7 @@ pub fn emit(
     boxed: &BTreeSet<(String, String)>,
 ) -> TokenStream {
     let ident = format_ident!("{}", poly.ident);
-    let base_areas = selection.type_areas.get(&base.name);
+    let base_areas = selection.value_areas(&base.name);
     let variants: Vec<Variant> = poly
         .variants
         .iter()
@@ -108,7 +108,7 @@ pub fn emit(
                 poly.variants.iter().all(|(q, _)| {
                     features::crossing_gate(
                         selection.type_areas.get(q),
-                        selection.type_areas.get(target),
+                        selection.value_areas(target),
                     )
                     .is_empty()
                 })

@@ -262,7 +262,7 @@ fn builder_tokens(
         );
         let value = names.value_path(d);
         let segment = format!("/{d}");
-        let gate = features::crossing_gate(own_areas, selection.type_areas.get(d));
+        let gate = features::crossing_gate(own_areas, selection.value_areas(d));
         let (doc, ty) = if key.collection {
             (
                 format!("Only the members of type `{d}`: `{path}/{d}`."),
