@@ -443,8 +443,10 @@ fn children(model: &Model, v: &Visit) -> Vec<Child> {
 }
 
 fn add_types(model: &Model, options: &SelectOptions<'_>, sel: &mut Selection) {
-    // Types selected for their own sake: their derived types are not pulled in with them.
+    // With `--all` every type is selected for its own sake; an included type is one values are
+    // declared with, like the types the selected builders use.
     let mut included: Vec<String> = Vec::new();
+    let mut declared: Vec<String> = Vec::new();
     if options.all {
         included.extend(model.entity_types.keys().cloned());
         included.extend(model.complex_types.keys().cloned());
@@ -461,9 +463,8 @@ fn add_types(model: &Model, options: &SelectOptions<'_>, sel: &mut Selection) {
             .filter(|q| *q == wanted || q.rsplit('.').next() == Some(wanted.as_str()))
             .cloned()
             .collect::<Vec<_>>();
-        included.extend(found);
+        declared.extend(found);
     }
-    let mut declared: Vec<String> = Vec::new();
     for (key, b) in &sel.builders {
         builder_types(model, key, b, &mut declared);
     }
@@ -760,6 +761,21 @@ mod tests {
         // `entity` is the base of every entity type, but no value here is declared as one
         assert!(!sel.types.contains("test.poly.user"));
         assert!(!sel.polymorphic.contains_key("test.poly.entity"));
+    }
+
+    #[test]
+    fn an_included_type_brings_its_derived_types() {
+        let model = polymorphism_model();
+        let include_types = vec!["shape".to_string()];
+        let sel = select(
+            &model,
+            &SelectOptions {
+                include_types: &include_types,
+                ..Default::default()
+            },
+        );
+        assert_eq!(sel.types, set(&["circle", "shape"]));
+        assert_eq!(sel.polymorphic["test.poly.shape"], set(&["circle"]));
     }
 
     #[test]
