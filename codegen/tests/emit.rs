@@ -98,6 +98,48 @@ fn area_features_gate_builders_and_types() {
 }
 
 #[test]
+fn the_crate_pins_its_api_version() {
+    let lib = |version: &str| {
+        let label = "tests/fixtures/emit/containment.xml";
+        let bytes = std::fs::read(fixture_dir().join("containment.xml")).expect("fixture");
+        let model = load_model(label, &bytes, &mut NoReferences).expect("loads");
+        let options = GenerateOptions {
+            crate_name: "pinned".into(),
+            api_version: version.into(),
+            all: true,
+            metadata_label: label.into(),
+            ..Default::default()
+        };
+        generate(&model, &options).map(|files| files.files["src/lib.rs"].clone())
+    };
+    let beta = lib("beta").expect("beta");
+    assert!(
+        beta.contains("pub const API_VERSION: &str = \"beta\";"),
+        "{beta}"
+    );
+    assert!(
+        beta.contains("= odata_runtime::ApiVersion::Beta;"),
+        "{beta}"
+    );
+    // one default, the runtime's: v1.0
+    for v1 in [lib("v1.0").expect("v1.0"), lib("").expect("default")] {
+        assert!(
+            v1.contains("pub const API_VERSION: &str = \"v1.0\";"),
+            "{v1}"
+        );
+        assert!(v1.contains("= odata_runtime::ApiVersion::V1_0;"), "{v1}");
+    }
+    let refused = lib("v2.0").expect_err("v2.0 is not a Graph version");
+    assert!(
+        refused[0]
+            .to_string()
+            .contains("API version `v2.0` is not supported"),
+        "{}",
+        refused[0]
+    );
+}
+
+#[test]
 fn output_is_byte_identical_across_runs() {
     for name in FIXTURES {
         assert_eq!(

@@ -89,12 +89,13 @@ fn client_tokens(model: &Model, selection: &Selection, names: &Names, client: &s
         }
 
         impl #ident {
-            /// Wraps a configured runtime client (cloud, API version, credentials, retries).
+            /// Wraps a configured runtime client (cloud, credentials, retries). Requests go to
+            /// [`crate::PINNED_API_VERSION`], whatever version the client was built with.
             pub fn new(client: odata_runtime::Client) -> Self {
-                Self { client }
+                Self { client: client.with_api_version(crate::PINNED_API_VERSION) }
             }
 
-            /// The runtime client.
+            /// The runtime client, pinned to [`crate::PINNED_API_VERSION`].
             pub fn client(&self) -> &odata_runtime::Client {
                 &self.client
             }
@@ -337,9 +338,10 @@ fn builder_tokens(
         }
 
         impl #ident {
-            /// A builder for the resource at `path`, relative to the service root.
+            /// A builder for the resource at `path`, relative to the service root. Requests go to
+            /// [`crate::PINNED_API_VERSION`], whatever version `client` was built with.
             pub fn new(client: odata_runtime::Client, path: impl Into<String>) -> Self {
-                Self { client, path: path.into() }
+                Self { client: client.with_api_version(crate::PINNED_API_VERSION), path: path.into() }
             }
 
             /// The path of the resource relative to the service root.
