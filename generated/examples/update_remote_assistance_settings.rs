@@ -57,7 +57,6 @@ pub async fn run(args: &[String], env: impl Fn(&str) -> Option<String>) -> Resul
         .device_management()
         .remote_assistance_settings()
         .update(&body)
-        .map_err(|e| e.to_string())?
         .send()
         .await
         .map_err(|e| e.to_string())?;

@@ -2,7 +2,8 @@
 //! Request builders: the service client and one builder per entity type and containment context.
 //!
 //! Every operation returns an [`odata_runtime::Operation`]: call `into_request()` for the HTTP request
-//! without sending it, or `send().await` to run it through the client.
+//! without sending it, or `send().await` to run it through the client. A body or parameter that does
+//! not serialize is the error of both; nothing is sent.
 /// The entry point: the `microsoft.graph.GraphService` entity container.
 #[derive(Debug, Clone)]
 pub struct GraphServiceClient {
@@ -116,17 +117,16 @@ impl RemoteAssistanceSettingsRequest {
     pub fn update(
         &self,
         body: &crate::models::RemoteAssistanceSettings,
-    ) -> Result<
-        odata_runtime::Operation<
-            odata_runtime::JsonOrEmpty<crate::models::RemoteAssistanceSettings>,
-        >,
-        odata_runtime::Error,
+    ) -> odata_runtime::Operation<
+        odata_runtime::JsonOrEmpty<crate::models::RemoteAssistanceSettings>,
     > {
-        let request = odata_runtime::Request::new(
-                odata_runtime::http::Method::PATCH,
-                self.path.clone(),
+        odata_runtime::Operation::new(
+                self.client.clone(),
+                odata_runtime::Request::new(
+                    odata_runtime::http::Method::PATCH,
+                    self.path.clone(),
+                ),
             )
-            .with_json_body(body)?;
-        Ok(odata_runtime::Operation::new(self.client.clone(), request))
+            .json_body(body)
     }
 }

@@ -25,7 +25,8 @@ pub fn emit(
         #![doc = " Request builders: the service client and one builder per entity type and containment context."]
         #![doc = ""]
         #![doc = " Every operation returns an [`odata_runtime::Operation`]: call `into_request()` for the HTTP request"]
-        #![doc = " without sending it, or `send().await` to run it through the client."]
+        #![doc = " without sending it, or `send().await` to run it through the client. A body or parameter that does"]
+        #![doc = " not serialize is the error of both; nothing is sent."]
     })];
     let mut parameter_scope = Scope::default();
     for n in names.builders.values() {
@@ -222,16 +223,14 @@ fn builder_tokens(
             },
             CrudOperation::Create => quote! {
                 #doc
-                pub fn #method(&self, body: &#ty) -> Result<odata_runtime::Operation<odata_runtime::Json<#ty>>, odata_runtime::Error> {
-                    let request = odata_runtime::Request::new(odata_runtime::http::Method::POST, self.path.clone()).with_json_body(body)?;
-                    Ok(odata_runtime::Operation::new(self.client.clone(), request))
+                pub fn #method(&self, body: &#ty) -> odata_runtime::Operation<odata_runtime::Json<#ty>> {
+                    odata_runtime::Operation::new(self.client.clone(), odata_runtime::Request::new(odata_runtime::http::Method::POST, self.path.clone())).json_body(body)
                 }
             },
             CrudOperation::Update => quote! {
                 #doc
-                pub fn #method(&self, body: &#ty) -> Result<odata_runtime::Operation<odata_runtime::JsonOrEmpty<#ty>>, odata_runtime::Error> {
-                    let request = odata_runtime::Request::new(odata_runtime::http::Method::PATCH, self.path.clone()).with_json_body(body)?;
-                    Ok(odata_runtime::Operation::new(self.client.clone(), request))
+                pub fn #method(&self, body: &#ty) -> odata_runtime::Operation<odata_runtime::JsonOrEmpty<#ty>> {
+                    odata_runtime::Operation::new(self.client.clone(), odata_runtime::Request::new(odata_runtime::http::Method::PATCH, self.path.clone())).json_body(body)
                 }
             },
             CrudOperation::Delete => quote! {
@@ -463,9 +462,8 @@ fn bound_operation(
             };
             let method_tokens = quote! {
                 #doc
-                pub fn #method(&self, body: &#body_ident) -> Result<odata_runtime::Operation<#expect>, odata_runtime::Error> {
-                    let request = odata_runtime::Request::new(odata_runtime::http::Method::POST, format!("{}{}", self.path, #segment)).with_json_body(body)?;
-                    Ok(odata_runtime::Operation::new(self.client.clone(), request))
+                pub fn #method(&self, body: &#body_ident) -> odata_runtime::Operation<#expect> {
+                    odata_runtime::Operation::new(self.client.clone(), odata_runtime::Request::new(odata_runtime::http::Method::POST, format!("{}{}", self.path, #segment))).json_body(body)
                 }
             };
             (method_tokens, Some(body_struct))
@@ -481,6 +479,7 @@ fn bound_operation(
             .markdown("Parameters travel as parameter aliases in the query string.")
             .tokens();
             let segment = format!("/{}({})", op.name, call.join(","));
+            // `request` was a local of the method; still reserved so that parameter names stay
             let mut arg_scope = Scope::with_reserved(&["request"]);
             let args: Vec<(proc_macro2::Ident, TokenStream, String)> = params
                 .iter()
@@ -494,11 +493,9 @@ fn bound_operation(
             let aliases: Vec<_> = args.iter().map(|a| a.2.clone()).collect();
             let method_tokens = quote! {
                 #doc
-                pub fn #method(&self #(, #arg_idents: &#arg_types)*) -> Result<odata_runtime::Operation<#expect>, odata_runtime::Error> {
-                    #[allow(unused_mut)]
-                    let mut request = odata_runtime::Request::new(odata_runtime::http::Method::GET, format!("{}{}", self.path, #segment));
-                    #( request.query.push((#aliases.to_string(), odata_runtime::url_literal(#arg_idents)?)); )*
-                    Ok(odata_runtime::Operation::new(self.client.clone(), request))
+                pub fn #method(&self #(, #arg_idents: &#arg_types)*) -> odata_runtime::Operation<#expect> {
+                    odata_runtime::Operation::new(self.client.clone(), odata_runtime::Request::new(odata_runtime::http::Method::GET, format!("{}{}", self.path, #segment)))
+                        #( .query_literal(#aliases, #arg_idents) )*
                 }
             };
             (method_tokens, None)
