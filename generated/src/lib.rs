@@ -4,7 +4,7 @@
 //! Models live in [`models`], request builders in [`requests`]; the HTTP runtime is re-exported as [`runtime`].
 //!
 //! Every request of this crate goes to `beta`, whatever version its client was built with: [`requests`] pins it with [`runtime::Client::with_api_version`].
-#![allow(deprecated)]
+#![allow(deprecated, clippy::deprecated_semver)]
 #[rustfmt::skip]
 pub mod models;
 #[rustfmt::skip]

@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::deprecations;
 use super::docs::Doc;
 use super::features;
 use super::models::{item_doc, use_type};
@@ -69,9 +70,11 @@ fn client_tokens(model: &Model, selection: &Selection, names: &Names, client: &s
         }
         .markdown(format!("Path: `{path}`."))
         .tokens();
+        let deprecated = annotations.map(deprecations::attribute);
         let gate = features::builder_gate(selection, &entry.builder);
         methods.push(quote! {
             #doc
+            #deprecated
             #gate
             pub fn #method(&self) -> #builder {
                 #builder::new(self.client.clone(), #path)
@@ -277,9 +280,11 @@ fn builder_tokens(
                 }
                 .markdown(format!("Path: `{path}/{nav}`."))
                 .tokens();
+                let deprecated = nav_prop.map(|n| deprecations::attribute(&n.annotations));
                 let segment = format!("/{nav}");
                 methods.push(quote! {
                     #doc
+                    #deprecated
                     #gate
                     pub fn #method(&self) -> #child_ident {
                         #child_ident::new(self.client.clone(), format!("{}{}", self.path, #segment))
@@ -409,6 +414,7 @@ fn bound_operation(
         OperationKind::Function => "function",
     };
     let params = op.call_parameters();
+    let deprecated = deprecations::attribute(&op.annotations);
     match op.kind {
         OperationKind::Action => {
             let http = format!("`POST {path}/{}`", op.name);
@@ -421,6 +427,7 @@ fn bound_operation(
                 let doc = base_doc.tokens();
                 let method_tokens = quote! {
                     #doc
+                    #deprecated
                     pub fn #method(&self) -> odata_runtime::Operation<#expect> {
                         odata_runtime::Operation::new(self.client.clone(), odata_runtime::Request::new(odata_runtime::http::Method::POST, format!("{}{}", self.path, #segment)))
                     }
@@ -462,6 +469,7 @@ fn bound_operation(
             };
             let method_tokens = quote! {
                 #doc
+                #deprecated
                 pub fn #method(&self, body: &#body_ident) -> odata_runtime::Operation<#expect> {
                     odata_runtime::Operation::new(self.client.clone(), odata_runtime::Request::new(odata_runtime::http::Method::POST, format!("{}{}", self.path, #segment))).json_body(body)
                 }
@@ -493,6 +501,7 @@ fn bound_operation(
             let aliases: Vec<_> = args.iter().map(|a| a.2.clone()).collect();
             let method_tokens = quote! {
                 #doc
+                #deprecated
                 pub fn #method(&self #(, #arg_idents: &#arg_types)*) -> odata_runtime::Operation<#expect> {
                     odata_runtime::Operation::new(self.client.clone(), odata_runtime::Request::new(odata_runtime::http::Method::GET, format!("{}{}", self.path, #segment)))
                         #( .query_literal(#aliases, #arg_idents) )*
