@@ -17,6 +17,7 @@ const FIXTURES: &[&str] = &[
     "bound_operations",
     "primitives",
     "polymorphism",
+    "deprecations",
 ];
 
 fn fixture_dir() -> PathBuf {
@@ -86,6 +87,7 @@ snapshot_test!(containment_gives_one_builder_per_context, "containment");
 snapshot_test!(bound_actions_and_functions, "bound_operations");
 snapshot_test!(every_edm_primitive_has_a_rust_type, "primitives");
 snapshot_test!(polymorphic_values_choose_their_variant, "polymorphism");
+snapshot_test!(deprecated_elements_are_deprecated_items, "deprecations");
 
 #[test]
 fn area_features_gate_builders_and_types() {
@@ -97,6 +99,48 @@ fn area_features_gate_builders_and_types() {
         "{manifest}"
     );
     insta::assert_snapshot!("containment_areas", concatenated(&files));
+}
+
+#[test]
+fn the_crate_pins_its_api_version() {
+    let lib = |version: &str| {
+        let label = "tests/fixtures/emit/containment.xml";
+        let bytes = std::fs::read(fixture_dir().join("containment.xml")).expect("fixture");
+        let model = load_model(label, &bytes, &mut NoReferences).expect("loads");
+        let options = GenerateOptions {
+            crate_name: "pinned".into(),
+            api_version: version.into(),
+            all: true,
+            metadata_label: label.into(),
+            ..Default::default()
+        };
+        generate(&model, &options).map(|files| files.files["src/lib.rs"].clone())
+    };
+    let beta = lib("beta").expect("beta");
+    assert!(
+        beta.contains("pub const API_VERSION: &str = \"beta\";"),
+        "{beta}"
+    );
+    assert!(
+        beta.contains("= odata_runtime::ApiVersion::Beta;"),
+        "{beta}"
+    );
+    // one default, the runtime's: v1.0
+    for v1 in [lib("v1.0").expect("v1.0"), lib("").expect("default")] {
+        assert!(
+            v1.contains("pub const API_VERSION: &str = \"v1.0\";"),
+            "{v1}"
+        );
+        assert!(v1.contains("= odata_runtime::ApiVersion::V1_0;"), "{v1}");
+    }
+    let refused = lib("v2.0").expect_err("v2.0 is not a Graph version");
+    assert!(
+        refused[0]
+            .to_string()
+            .contains("API version `v2.0` is not supported"),
+        "{}",
+        refused[0]
+    );
 }
 
 #[test]
@@ -235,7 +279,7 @@ fn a_derived_value_is_sent_with_its_odata_type() {
     .into();
     let client = Client::builder().transport(Offline).build().unwrap();
     let graph = fixture_polymorphism::ServiceClient::new(client);
-    let create = graph.device_management().configurations().create(&body).unwrap();
+    let create = graph.device_management().configurations().create(&body);
     let sent: serde_json::Value = serde_json::from_slice(create.request().body.as_ref().unwrap()).unwrap();
     assert_eq!(sent, json!({
         "@odata.type": "#test.poly.windows10Configuration",
@@ -257,6 +301,128 @@ fn a_derived_value_is_sent_with_its_odata_type() {
     assert_eq!(cast.path(), "/deviceManagement/configurations/c/test.poly.windows10Configuration");
 }
 "##;
+
+/// A downstream crate of the `deprecations` fixture crate. Each line that names a deprecated item
+/// ends with `// warns`: those lines, and only those, get the compiler's deprecation warning.
+const DOWNSTREAM_LIB: &str = r##"#![allow(dead_code)]
+
+use fixture_deprecations::ServiceClient;
+use fixture_deprecations::models::{AlertSeverity, Device};
+use fixture_deprecations::runtime::Nullable;
+
+/// No deprecated item is named here, though `Device` has deprecated fields and a field of a
+/// deprecated type: its derives and serde impls, built in the fixture crate, do not warn here.
+pub fn current(client: &ServiceClient) -> String {
+    let device = Device {
+        id: Some("d".into()),
+        display_name: Nullable::Value("a".into()),
+        ..Default::default()
+    };
+    let copy = device.clone();
+    assert_eq!(copy, device);
+    let json = serde_json::to_string(&device).unwrap();
+    let back: Device = serde_json::from_str(r#"{"id":"d","legacyTag":"x","hash":{}}"#).unwrap();
+    let _ = format!("{back:?} {}", matches!(back.hash, Nullable::Value(_)));
+    let severity = AlertSeverity::from("high");
+    let _ = matches!(severity, AlertSeverity::Critical) || severity.as_str() == "high";
+    let _ = client.devices().by_id("d").logs().list();
+    let _ = client.devices().by_id("d").score();
+    json
+}
+
+pub fn deprecated(client: &ServiceClient, device: &Device) {
+    let _ = &device.legacy_tag; // warns
+    let _ = fixture_deprecations::models::FileHash::default(); // warns
+    let _ = AlertSeverity::High; // warns
+    let _ = fixture_deprecations::models::LegacyColor::Red; // warns
+    let _: Option<fixture_deprecations::models::LegacyId> = None; // warns
+    let _ = fixture_deprecations::models::LegacyAccess::default(); // warns
+    let _ = client.legacy_device(); // warns
+    let _ = client.devices().by_id("d").old_logs(); // warns
+    let _ = client.devices().by_id("d").retire(); // warns
+    let _ = client.devices().by_id("d").legacy_score(&"fast".to_string()); // warns
+}
+"##;
+
+/// Writes the downstream crate of the `deprecations` fixture into the fixture workspace.
+fn write_downstream(root: &Path) {
+    let dir = root.join("downstream");
+    std::fs::create_dir_all(dir.join("src")).expect("mkdir");
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"fixture-downstream\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [dependencies]\nserde_json = \"1\"\n\
+         fixture-deprecations = { path = \"../deprecations\", default-features = false }\n",
+    )
+    .expect("write the downstream manifest");
+    std::fs::write(dir.join("src/lib.rs"), DOWNSTREAM_LIB).expect("write the downstream crate");
+}
+
+/// Checks the downstream crate: a deprecation warning, with the metadata's note, on each line
+/// marked `// warns` and on no other line, and no other warning.
+fn downstream_gets_the_deprecation_warnings(root: &Path) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .args([
+            "check",
+            "-p",
+            "fixture-downstream",
+            "--message-format",
+            "short",
+        ])
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .output()
+        .expect("cargo runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the downstream crate does not build:\n{stderr}"
+    );
+    let expected: Vec<usize> = DOWNSTREAM_LIB
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.ends_with("// warns"))
+        .map(|(i, _)| i + 1)
+        .collect();
+    let mut warned = Vec::new();
+    for line in stderr.lines().filter(|l| l.contains("warning")) {
+        if line.starts_with("warning: `fixture-downstream` (lib) generated") {
+            continue;
+        }
+        let at = line
+            .strip_prefix("downstream/src/lib.rs:")
+            .filter(|rest| rest.contains(": warning: use of deprecated "))
+            .and_then(|rest| rest.split(':').next())
+            .and_then(|n| n.parse::<usize>().ok());
+        match at {
+            Some(n) => warned.push(n),
+            None => panic!("an unexpected warning: {line}\n{stderr}"),
+        }
+    }
+    warned.sort_unstable();
+    warned.dedup();
+    assert_eq!(
+        warned, expected,
+        "deprecation warnings on these lines:\n{stderr}"
+    );
+    for text in [
+        "use of deprecated field `fixture_deprecations::models::Device::legacy_tag`: \
+         The legacyTag property is deprecated.",
+        "To be removed on 2026-04-10.",
+        "use of deprecated struct `fixture_deprecations::models::FileHash`",
+        "use of deprecated unit variant `fixture_deprecations::models::AlertSeverity::High`: \
+         Use critical.",
+        "::legacy_device`: Use devices.",
+        "use of deprecated method `fixture_deprecations::requests::DeviceRequest::old_logs`: \
+         Use logs. To be removed on 2025-03-01.",
+        "use of deprecated method `fixture_deprecations::requests::DeviceRequest::retire`: \
+         Devices retire themselves.",
+        "use of deprecated method `fixture_deprecations::requests::DeviceRequest::legacy_score`",
+    ] {
+        assert!(stderr.contains(text), "no `{text}` in:\n{stderr}");
+    }
+}
 
 /// Writes every fixture crate beside each other and runs clippy and rustdoc with `-D warnings` on
 /// them, in a target folder of their own.
@@ -305,6 +471,8 @@ fn fixture_crates_compile_without_warnings() {
         }
         members.push(format!("\"{name}\""));
     }
+    write_downstream(&root);
+    members.push("\"downstream\"".to_string());
     std::fs::write(
         root.join("Cargo.toml"),
         format!(
@@ -320,10 +488,13 @@ fn fixture_crates_compile_without_warnings() {
     let wire_test = root.join("polymorphism/tests/wire.rs");
     std::fs::create_dir_all(wire_test.parent().expect("parent")).expect("mkdir");
     std::fs::write(&wire_test, POLYMORPHISM_WIRE_TEST).expect("write the wire test");
+    // the downstream crate warns on purpose; it is checked on its own below
     let clippy = [
         "clippy",
         "--quiet",
         "--workspace",
+        "--exclude",
+        "fixture-downstream",
         "--all-targets",
         "--no-default-features",
     ];
@@ -366,6 +537,8 @@ fn fixture_crates_compile_without_warnings() {
         "doc",
         "--quiet",
         "--workspace",
+        "--exclude",
+        "fixture-downstream",
         "--no-deps",
         "--no-default-features",
     ];
@@ -373,6 +546,7 @@ fn fixture_crates_compile_without_warnings() {
         cargo(&root, &doc, &[], &[("RUSTDOCFLAGS", "-D warnings")]),
         "generated fixture crates do not document without warnings"
     );
+    downstream_gets_the_deprecation_warnings(&root);
     // each area feature compiles alone, and so does the crate without any
     let area_sets = [
         (

@@ -692,7 +692,8 @@ fn is_hidden(c: char) -> bool {
         )
 }
 
-/// Every literal and identifier of `tokens` outside `#[doc = ...]` attributes.
+/// Every literal and identifier of `tokens` outside `#[doc = ...]` and `#[deprecated(...)]`
+/// attributes (whose string literals hold metadata text too).
 fn code_outside_docs(tokens: proc_macro2::TokenStream, out: &mut Vec<String>) {
     use proc_macro2::{Delimiter, TokenTree};
     for tree in tokens {
@@ -700,7 +701,7 @@ fn code_outside_docs(tokens: proc_macro2::TokenStream, out: &mut Vec<String>) {
             TokenTree::Group(g) => {
                 let mut inner = g.stream().into_iter();
                 let is_doc = g.delimiter() == Delimiter::Bracket
-                    && matches!(inner.next(), Some(TokenTree::Ident(i)) if i == "doc");
+                    && matches!(inner.next(), Some(TokenTree::Ident(i)) if i == "doc" || i == "deprecated");
                 if !is_doc {
                     code_outside_docs(g.stream(), out);
                 }
@@ -747,13 +748,17 @@ fn hostile_names_and_texts_stay_identifiers_and_doc_text() {
             assert_eq!(package["name"].as_str(), Some("hostile-names"));
             continue;
         }
-        // every line holding metadata text is a doc comment
+        // every line holding metadata text is a doc comment or a string of a deprecation
         for (n, line) in text.lines().enumerate() {
             let lower = line.to_lowercase();
             if MARKERS.iter().any(|m| lower.contains(m)) {
                 let t = line.trim_start();
                 assert!(
-                    t.starts_with("///") || t.starts_with("//!"),
+                    t.starts_with("///")
+                        || t.starts_with("//!")
+                        || t.starts_with("#[deprecated(since = \"")
+                        || t.starts_with("since = \"")
+                        || t.starts_with("note = \""),
                     "{path}:{}: metadata text outside a doc comment: {line}",
                     n + 1
                 );
@@ -785,6 +790,44 @@ fn hostile_names_and_texts_stay_identifiers_and_doc_text() {
             assert!(!unescaped, "{path}: unescaped `{raw}`");
         }
     }
+}
+
+/// A deprecation's date, description and removal date stay inside the attribute's string
+/// literals, on one line and escaped for rustdoc, which renders the note as Markdown.
+#[test]
+fn hostile_deprecations_stay_inside_the_attribute() {
+    let files = hostile_files("../runtime");
+    let file: syn::File = syn::parse_str(&files.files["src/models/mod.rs"]).expect("models parse");
+    let mut values = Vec::new();
+    for item in &file.items {
+        let syn::Item::Struct(s) = item else { continue };
+        for field in &s.fields {
+            for attr in field
+                .attrs
+                .iter()
+                .filter(|a| a.path().is_ident("deprecated"))
+            {
+                attr.parse_nested_meta(|meta| {
+                    let value: syn::LitStr = meta.value()?.parse()?;
+                    values.push((meta.path.require_ident()?.to_string(), value.value()));
+                    Ok(())
+                })
+                .expect("since and note are string literals");
+            }
+        }
+    }
+    let [(since_key, since), (note_key, note)] = &values[..] else {
+        panic!("one deprecation with `since` and `note`: {values:?}")
+    };
+    assert_eq!((since_key.as_str(), note_key.as_str()), ("since", "note"));
+    assert_eq!(
+        since,
+        r##"2024", note = "injected")\] fn evil() \{\} \#\[doc(""##
+    );
+    assert_eq!(
+        note,
+        r#""); std::process::exit(1); (" \*/ \} fn evil2() \{ /\* \<script\>alert(1)\</script\> \[link\](javascript:alert(1)) \\u\{202E\}; to be removed on access U+202EnimdaU+202C line U+FEFFbom U+0007bell U+001B\[31mred"#
+    );
 }
 
 #[test]

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use msgraph_beta::GraphServiceClient;
 use msgraph_beta::models::{RemoteAssistanceSettings, RemoteAssistanceState};
-use msgraph_beta::runtime::{ApiVersion, Client, Cloud};
+use msgraph_beta::runtime::{Client, Cloud};
 
 const USAGE: &str = "usage: update_remote_assistance_settings [--state enabled|disabled] \
 [--allow-unenrolled-devices true|false] [--block-chat true|false]
@@ -46,9 +46,9 @@ pub async fn run(args: &[String], env: impl Fn(&str) -> Option<String>) -> Resul
         .unwrap_or_else(|| "global".to_string())
         .parse()
         .map_err(|e| format!("GRAPH_CLOUD: {e}"))?;
+    // no API version: the crate sends to the one it was generated for (beta)
     let client = Client::builder()
         .cloud(cloud)
-        .api_version(ApiVersion::Beta)
         .bearer_token(token)
         .build()
         .map_err(|e| e.to_string())?;
@@ -57,7 +57,6 @@ pub async fn run(args: &[String], env: impl Fn(&str) -> Option<String>) -> Resul
         .device_management()
         .remote_assistance_settings()
         .update(&body)
-        .map_err(|e| e.to_string())?
         .send()
         .await
         .map_err(|e| e.to_string())?;

@@ -2,7 +2,9 @@
 //! Typed models and request builders for `microsoft.graph.GraphService`, API version `beta`, generated from `metadata/graph-beta.csdl`.
 //!
 //! Models live in [`models`], request builders in [`requests`]; the HTTP runtime is re-exported as [`runtime`].
-#![allow(deprecated)]
+//!
+//! Every request of this crate goes to `beta`, whatever version its client was built with: [`requests`] pins it with [`runtime::Client::with_api_version`].
+#![allow(deprecated, clippy::deprecated_semver)]
 #[rustfmt::skip]
 pub mod models;
 #[rustfmt::skip]
@@ -11,3 +13,6 @@ pub use odata_runtime as runtime;
 pub use requests::GraphServiceClient;
 /// The API version the models and paths were generated for.
 pub const API_VERSION: &str = "beta";
+/// [`API_VERSION`] as the runtime's type: the version every request builder of this crate
+/// sends to, whatever the client's.
+pub const PINNED_API_VERSION: odata_runtime::ApiVersion = odata_runtime::ApiVersion::Beta;

@@ -2,18 +2,22 @@
 //! Request builders: the service client and one builder per entity type and containment context.
 //!
 //! Every operation returns an [`odata_runtime::Operation`]: call `into_request()` for the HTTP request
-//! without sending it, or `send().await` to run it through the client.
+//! without sending it, or `send().await` to run it through the client. A body or parameter that does
+//! not serialize is the error of both; nothing is sent.
 /// The entry point: the `microsoft.graph.GraphService` entity container.
 #[derive(Debug, Clone)]
 pub struct GraphServiceClient {
     client: odata_runtime::Client,
 }
 impl GraphServiceClient {
-    /// Wraps a configured runtime client (cloud, API version, credentials, retries).
+    /// Wraps a configured runtime client (cloud, credentials, retries). Requests go to
+    /// [`crate::PINNED_API_VERSION`], whatever version the client was built with.
     pub fn new(client: odata_runtime::Client) -> Self {
-        Self { client }
+        Self {
+            client: client.with_api_version(crate::PINNED_API_VERSION),
+        }
     }
-    /// The runtime client.
+    /// The runtime client, pinned to [`crate::PINNED_API_VERSION`].
     pub fn client(&self) -> &odata_runtime::Client {
         &self.client
     }
@@ -38,9 +42,13 @@ pub struct DeviceManagementRequest {
     path: String,
 }
 impl DeviceManagementRequest {
-    /// A builder for the resource at `path`, relative to the service root.
+    /// A builder for the resource at `path`, relative to the service root. Requests go to
+    /// [`crate::PINNED_API_VERSION`], whatever version `client` was built with.
     pub fn new(client: odata_runtime::Client, path: impl Into<String>) -> Self {
-        Self { client, path: path.into() }
+        Self {
+            client: client.with_api_version(crate::PINNED_API_VERSION),
+            path: path.into(),
+        }
     }
     /// The path of the resource relative to the service root.
     pub fn path(&self) -> &str {
@@ -65,9 +73,13 @@ pub struct RemoteAssistanceSettingsRequest {
     path: String,
 }
 impl RemoteAssistanceSettingsRequest {
-    /// A builder for the resource at `path`, relative to the service root.
+    /// A builder for the resource at `path`, relative to the service root. Requests go to
+    /// [`crate::PINNED_API_VERSION`], whatever version `client` was built with.
     pub fn new(client: odata_runtime::Client, path: impl Into<String>) -> Self {
-        Self { client, path: path.into() }
+        Self {
+            client: client.with_api_version(crate::PINNED_API_VERSION),
+            path: path.into(),
+        }
     }
     /// The path of the resource relative to the service root.
     pub fn path(&self) -> &str {
@@ -105,17 +117,16 @@ impl RemoteAssistanceSettingsRequest {
     pub fn update(
         &self,
         body: &crate::models::RemoteAssistanceSettings,
-    ) -> Result<
-        odata_runtime::Operation<
-            odata_runtime::JsonOrEmpty<crate::models::RemoteAssistanceSettings>,
-        >,
-        odata_runtime::Error,
+    ) -> odata_runtime::Operation<
+        odata_runtime::JsonOrEmpty<crate::models::RemoteAssistanceSettings>,
     > {
-        let request = odata_runtime::Request::new(
-                odata_runtime::http::Method::PATCH,
-                self.path.clone(),
+        odata_runtime::Operation::new(
+                self.client.clone(),
+                odata_runtime::Request::new(
+                    odata_runtime::http::Method::PATCH,
+                    self.path.clone(),
+                ),
             )
-            .with_json_body(body)?;
-        Ok(odata_runtime::Operation::new(self.client.clone(), request))
+            .json_body(body)
     }
 }

@@ -26,6 +26,10 @@ const INCLUDE_UNKNOWN_ENUM_MEMBERS: &str = "include-unknown-enum-members";
 
 /// A Microsoft Graph client. Cheap to clone (shared state behind an `Arc`).
 ///
+/// The API version is kept outside the shared state, so [`Client::with_api_version`] is a cheap
+/// copy. Generated crates call it: their service client and request builders send to the
+/// version the crate was generated for, whatever version the client was built with.
+///
 /// Every request gets `Accept: application/json`, a `client-request-id` GUID
 /// (reused on retries and redirects of the same logical request, so the
 /// service's logs correlate them), `User-Agent` and `SdkVersion`.
@@ -37,12 +41,14 @@ const INCLUDE_UNKNOWN_ENUM_MEMBERS: &str = "include-unknown-enum-members";
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    version: ApiVersion,
 }
 
 struct Inner {
     cloud: Cloud,
-    version: ApiVersion,
-    service_root: String,
+    /// The service root of each version: `{graph_root}/beta` and `{graph_root}/v1.0`.
+    beta_root: String,
+    v1_root: String,
     graph_origin: Option<Origin>,
     scope: String,
     token: Option<Arc<dyn TokenProvider>>,
@@ -58,7 +64,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let i = &self.inner;
         f.debug_struct("Client")
-            .field("service_root", &i.service_root)
+            .field("service_root", &self.service_root())
             .field("token", &i.token.as_ref().map(|_| "[redacted]"))
             .field("transport", &i.transport)
             .field("retry", &i.retry)
@@ -77,14 +83,27 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    /// A builder with the global cloud, `beta`, the default retry policy and a 100 s timeout.
+    /// A builder with the global cloud, `v1.0`, the default retry policy and a 100 s timeout.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
 
-    /// The versioned service root, e.g. `https://graph.microsoft.com/beta`.
+    /// The versioned service root, e.g. `https://graph.microsoft.com/v1.0`.
     pub fn service_root(&self) -> &str {
-        &self.inner.service_root
+        match self.version {
+            ApiVersion::Beta => &self.inner.beta_root,
+            ApiVersion::V1_0 => &self.inner.v1_root,
+        }
+    }
+
+    /// The same client (cloud, credentials, transport, retries: all shared) sending to
+    /// `version`. A cheap copy: nothing is rebuilt.
+    ///
+    /// Generated crates call this to pin the version they were generated for, so a crate
+    /// generated for `beta` sends only to `/beta` even when given a `v1.0` client.
+    pub fn with_api_version(mut self, version: ApiVersion) -> Client {
+        self.version = version;
+        self
     }
 
     /// The cloud this client talks to.
@@ -94,7 +113,7 @@ impl Client {
 
     /// The API version of [`Client::service_root`].
     pub fn api_version(&self) -> ApiVersion {
-        self.inner.version
+        self.version
     }
 
     /// The retry policy.
@@ -129,7 +148,7 @@ impl Client {
     ) -> Result<Response, Error> {
         let policy = &self.inner.retry;
         let start = Instant::now();
-        let url = request.url(&self.inner.service_root);
+        let url = request.url(self.service_root());
         let mut attempt: u32 = 1;
         loop {
             let response = match self.inner.timeout {
@@ -379,7 +398,7 @@ impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
             cloud: Cloud::Global,
-            version: ApiVersion::Beta,
+            version: ApiVersion::default(),
             token: None,
             transport: None,
             retry: RetryPolicy::default(),
@@ -411,7 +430,11 @@ impl ClientBuilder {
         self
     }
 
-    /// The API version (default [`ApiVersion::Beta`]).
+    /// The API version (default [`ApiVersion::V1_0`]).
+    ///
+    /// This is the version of requests built by hand ([`Operation::new`](crate::Operation::new)).
+    /// A generated crate decides for its own requests: its service client and builders send to
+    /// the version it was generated for, whatever is set here.
     pub fn api_version(mut self, version: ApiVersion) -> Self {
         self.version = version;
         self
@@ -481,11 +504,10 @@ impl ClientBuilder {
         if let Cloud::Custom(root) = &self.cloud {
             validate_root(root)?;
         }
-        let service_root = self.cloud.service_root(self.version);
-        let graph_origin = service_root
-            .parse::<Uri>()
-            .ok()
-            .and_then(|u| Origin::of(&u));
+        let beta_root = self.cloud.service_root(ApiVersion::Beta);
+        let v1_root = self.cloud.service_root(ApiVersion::V1_0);
+        // both roots share the Graph root, hence its origin
+        let graph_origin = v1_root.parse::<Uri>().ok().and_then(|u| Origin::of(&u));
         let transport = match self.transport {
             Some(t) => t,
             None => default_transport()?,
@@ -493,10 +515,10 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 scope: self.cloud.scope(),
-                service_root,
+                beta_root,
+                v1_root,
                 graph_origin,
                 cloud: self.cloud,
-                version: self.version,
                 token: self.token,
                 transport,
                 retry: self.retry,
@@ -505,6 +527,7 @@ impl ClientBuilder {
                 include_unknown_enum_members: self.include_unknown_enum_members,
                 max_redirects: self.max_redirects,
             }),
+            version: self.version,
         })
     }
 }
@@ -560,6 +583,94 @@ mod tests {
         assert_ne!(
             o("https://graph.microsoft.com"),
             o("https://graph.microsoft.com.evil.example")
+        );
+    }
+
+    /// Records the URI of every request and answers 204.
+    #[derive(Debug, Default, Clone)]
+    struct Recorder(Arc<std::sync::Mutex<Vec<String>>>);
+
+    impl Transport for Recorder {
+        fn send(
+            &self,
+            request: http::Request<Vec<u8>>,
+        ) -> crate::BoxFuture<'_, Result<Response, crate::TransportError>> {
+            self.0.lock().unwrap().push(request.uri().to_string());
+            Box::pin(async {
+                Ok(Response {
+                    status: StatusCode::NO_CONTENT,
+                    headers: HeaderMap::new(),
+                    body: Vec::new(),
+                })
+            })
+        }
+    }
+
+    #[test]
+    fn the_default_version_is_v1() {
+        let client = Client::builder()
+            .transport(Recorder::default())
+            .build()
+            .unwrap();
+        assert_eq!(client.api_version(), ApiVersion::V1_0);
+        assert_eq!(client.service_root(), "https://graph.microsoft.com/v1.0");
+        assert_eq!(ApiVersion::default(), ApiVersion::V1_0);
+    }
+
+    #[test]
+    fn with_api_version_is_a_copy_sharing_the_state() {
+        let v1 = Client::builder()
+            .cloud(Cloud::UsGovL4)
+            .api_version(ApiVersion::V1_0)
+            .transport(Recorder::default())
+            .build()
+            .unwrap();
+        let beta = v1.clone().with_api_version(ApiVersion::Beta);
+        assert_eq!(beta.api_version(), ApiVersion::Beta);
+        assert_eq!(beta.service_root(), "https://graph.microsoft.us/beta");
+        assert_eq!(beta.cloud(), &Cloud::UsGovL4);
+        // the original is unchanged, and nothing was rebuilt
+        assert_eq!(v1.api_version(), ApiVersion::V1_0);
+        assert_eq!(v1.service_root(), "https://graph.microsoft.us/v1.0");
+        assert!(Arc::ptr_eq(&v1.inner, &beta.inner));
+        let back = beta.with_api_version(ApiVersion::V1_0);
+        assert_eq!(back.service_root(), v1.service_root());
+        assert!(format!("{back:?}").contains("https://graph.microsoft.us/v1.0"));
+    }
+
+    #[tokio::test]
+    async fn requests_go_to_the_version_of_the_copy() {
+        let recorder = Recorder::default();
+        let client = Client::builder()
+            .cloud(Cloud::custom("http://127.0.0.1:9").unwrap())
+            .api_version(ApiVersion::V1_0)
+            .transport(recorder.clone())
+            .build()
+            .unwrap();
+        let get = || Request::new(Method::GET, "/me");
+        client
+            .clone()
+            .with_api_version(ApiVersion::Beta)
+            .execute(get())
+            .await
+            .unwrap();
+        client.execute(get()).await.unwrap();
+        // an absolute next link is used as it is, whatever the version
+        client
+            .with_api_version(ApiVersion::Beta)
+            .execute(Request::new(
+                Method::GET,
+                "http://127.0.0.1:9/v1.0/me?$skiptoken=x",
+            ))
+            .await
+            .unwrap();
+        assert_eq!(
+            *recorder.0.lock().unwrap(),
+            [
+                "http://127.0.0.1:9/beta/me",
+                "http://127.0.0.1:9/v1.0/me",
+                "http://127.0.0.1:9/v1.0/me?$skiptoken=x"
+            ]
         );
     }
 

@@ -145,18 +145,21 @@ fn is_loopback(host: &str) -> bool {
 }
 
 /// The Graph API version.
+///
+/// The default, `v1.0`, is also `odata-codegen generate`'s default. A generated crate pins the
+/// version it was generated for (see [`Client::with_api_version`](crate::Client::with_api_version)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ApiVersion {
     /// `beta`.
-    #[default]
     Beta,
     /// `v1.0`.
+    #[default]
     V1_0,
 }
 
 impl ApiVersion {
     /// The path segment: `beta` or `v1.0`.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             ApiVersion::Beta => "beta",
             ApiVersion::V1_0 => "v1.0",

@@ -3,7 +3,9 @@
 //! Generated code builds a [`Request`] and wraps it in an [`Operation`] bound
 //! to a [`Client`]; [`Operation::send`] runs it through the client (headers,
 //! bearer token, redirects, retries, timeout) and converts the response with
-//! an [`Expect`] ([`Json`], [`JsonOrEmpty`] or [`Empty`]).
+//! an [`Expect`] ([`Json`], [`JsonOrEmpty`] or [`Empty`]). A body or parameter that does not
+//! serialize ([`Operation::json_body`], [`Operation::query_literal`]) is kept by the operation
+//! and returned by `send` and [`Operation::into_request`]; nothing is sent.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), odata_runtime::Error> {

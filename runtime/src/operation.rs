@@ -7,13 +7,20 @@ use http::{HeaderName, HeaderValue};
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::request::Request;
+use crate::request::{Request, url_literal};
 use crate::response::Expect;
 
 /// One API call, built by generated code; `E` says what the response becomes.
+///
+/// Every generated builder method returns an `Operation`, also those that take a body or
+/// parameters. A body or parameter that cannot be serialized does not fail the method: the
+/// operation keeps the error ([`Operation::error`]), and [`Operation::send`] and
+/// [`Operation::into_request`] return it without sending anything.
 pub struct Operation<E: Expect> {
     client: Client,
     request: Request,
+    /// The first error met while building the request.
+    error: Option<Error>,
     expect: PhantomData<fn() -> E>,
 }
 
@@ -22,6 +29,7 @@ impl<E: Expect> fmt::Debug for Operation<E> {
         f.debug_struct("Operation")
             .field("client", &self.client)
             .field("request", &self.request)
+            .field("error", &self.error)
             .finish()
     }
 }
@@ -32,8 +40,43 @@ impl<E: Expect> Operation<E> {
         Operation {
             client,
             request,
+            error: None,
             expect: PhantomData,
         }
+    }
+
+    /// Serializes `body` as the JSON body (`Content-Type: application/json`). When it does not
+    /// serialize, the operation keeps the error for [`Operation::send`] and
+    /// [`Operation::into_request`].
+    pub fn json_body<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Self {
+        if let Err(e) = self.request.set_json_body(body) {
+            self.error.get_or_insert(e);
+        }
+        self
+    }
+
+    /// A query option whose value is the OData URL literal of `value` ([`url_literal`]): how
+    /// function parameters travel as parameter aliases (`fn(p=@p)?@p='text'`). Replaces an
+    /// earlier value of the same name. When `value` does not serialize, the operation keeps the
+    /// error for [`Operation::send`] and [`Operation::into_request`].
+    pub fn query_literal<T: serde::Serialize + ?Sized>(
+        mut self,
+        name: impl Into<String>,
+        value: &T,
+    ) -> Self {
+        match url_literal(value) {
+            Ok(literal) => self.query(name, literal),
+            Err(e) => {
+                self.error.get_or_insert(e);
+                self
+            }
+        }
+    }
+
+    /// Why the request could not be built (a body or parameter that does not serialize), if it
+    /// could not: [`Operation::send`] and [`Operation::into_request`] return this error.
+    pub fn error(&self) -> Option<&Error> {
+        self.error.as_ref()
     }
 
     /// `$select`: properties to return (merged with earlier calls).
@@ -93,18 +136,30 @@ impl<E: Expect> Operation<E> {
         self
     }
 
-    /// The request as it would be sent (relative to the client's service root).
+    /// The request as it would be sent (relative to the client's service root), to look at.
+    ///
+    /// When building it failed ([`Operation::error`] is `Some`), this is what was built before:
+    /// for a body that did not serialize, the request without its body.
     pub fn request(&self) -> &Request {
         &self.request
     }
 
-    /// The request, without sending it.
-    pub fn into_request(self) -> Request {
-        self.request
+    /// The request, without sending it: the seam for tests and for other HTTP stacks. Fails
+    /// with the error met while building it (a body or parameter that does not serialize), so
+    /// an incomplete request is never handed on.
+    pub fn into_request(self) -> Result<Request, Error> {
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(self.request),
+        }
     }
 
-    /// Sends the request through the client and converts the response.
+    /// Sends the request through the client and converts the response. A request that could
+    /// not be built is not sent: its error is returned.
     pub async fn send(self) -> Result<E::Output, Error> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
         let response = self.client.execute(self.request).await?;
         E::from_response(&response)
     }
@@ -132,5 +187,128 @@ impl<E: Expect> Operation<E> {
             None => self.request.query.push((name.to_owned(), added)),
         }
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::response::{Empty, Json, Response};
+    use crate::transport::Transport;
+
+    /// Counts the requests that reach it and answers 204.
+    #[derive(Debug, Default, Clone)]
+    struct Counter(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+    impl Transport for Counter {
+        fn send(
+            &self,
+            _request: http::Request<Vec<u8>>,
+        ) -> crate::BoxFuture<'_, Result<Response, crate::TransportError>> {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Box::pin(async {
+                Ok(Response {
+                    status: http::StatusCode::NO_CONTENT,
+                    headers: http::HeaderMap::new(),
+                    body: Vec::new(),
+                })
+            })
+        }
+    }
+
+    /// A value that never serializes.
+    struct Unserializable;
+
+    impl serde::Serialize for Unserializable {
+        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("this value does not serialize"))
+        }
+    }
+
+    fn client(counter: &Counter) -> Client {
+        Client::builder()
+            .transport(counter.clone())
+            .build()
+            .unwrap()
+    }
+
+    fn post(client: Client) -> Operation<Empty> {
+        Operation::new(client, Request::new(http::Method::POST, "/x"))
+    }
+
+    #[tokio::test]
+    async fn a_body_is_serialized_once_and_sent() {
+        let counter = Counter::default();
+        let op = post(client(&counter)).json_body(&serde_json::json!({"a": 1}));
+        assert!(op.error().is_none());
+        assert_eq!(op.request().body_json(), Some(serde_json::json!({"a": 1})));
+        assert_eq!(
+            op.request().headers[http::header::CONTENT_TYPE],
+            "application/json"
+        );
+        op.send().await.unwrap();
+        assert_eq!(counter.0.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_body_that_does_not_serialize_is_the_error_of_send_and_nothing_is_sent() {
+        let counter = Counter::default();
+        let op = post(client(&counter))
+            .json_body(&Unserializable)
+            .select(["id"]);
+        assert!(matches!(op.error(), Some(Error::Serialize(_))));
+        // what was built stays visible, without a body
+        assert!(op.request().body.is_none());
+        assert_eq!(op.request().query_string(), "$select=id");
+        let err = op.send().await.unwrap_err();
+        assert!(matches!(err, Error::Serialize(_)), "{err:?}");
+        assert!(err.to_string().contains("does not serialize"), "{err}");
+        assert_eq!(counter.0.load(std::sync::atomic::Ordering::SeqCst), 0);
+        let err = post(client(&counter))
+            .json_body(&Unserializable)
+            .into_request()
+            .unwrap_err();
+        assert!(matches!(err, Error::Serialize(_)), "{err:?}");
+    }
+
+    #[test]
+    fn the_first_error_is_kept() {
+        let counter = Counter::default();
+        let op = Operation::<Json<serde_json::Value>>::new(
+            client(&counter),
+            Request::new(http::Method::GET, "/f(p=@p,q=@q)"),
+        )
+        .query_literal("@p", &Unserializable)
+        .json_body(&Unserializable)
+        .query_literal("@q", "it's");
+        assert!(
+            matches!(op.error(), Some(Error::Serialize(e)) if e.to_string().contains("does not serialize"))
+        );
+        assert_eq!(
+            op.request().query,
+            [("@q".to_string(), "'it''s'".to_string())]
+        );
+        assert!(op.into_request().is_err());
+    }
+
+    #[test]
+    fn query_literals_are_url_literals() {
+        let counter = Counter::default();
+        let request = Operation::<Empty>::new(
+            client(&counter),
+            Request::new(http::Method::GET, "/f(a=@a,b=@b)"),
+        )
+        .query_literal("@a", "o'neil")
+        .query_literal("@b", &5)
+        .query_literal("@a", "x")
+        .into_request()
+        .unwrap();
+        assert_eq!(
+            request.query,
+            [
+                ("@a".to_string(), "'x'".to_string()),
+                ("@b".to_string(), "5".to_string())
+            ]
+        );
     }
 }

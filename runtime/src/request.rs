@@ -95,11 +95,20 @@ impl Request {
 
     /// Serializes `body` as JSON and sets `Content-Type: application/json`.
     pub fn with_json_body<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Result<Self, Error> {
+        self.set_json_body(body)?;
+        Ok(self)
+    }
+
+    /// [`Request::with_json_body`] in place; on failure the request is unchanged.
+    pub(crate) fn set_json_body<B: serde::Serialize + ?Sized>(
+        &mut self,
+        body: &B,
+    ) -> Result<(), Error> {
         let bytes = serde_json::to_vec(body).map_err(Error::Serialize)?;
         self.headers
             .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         self.body = Some(bytes);
-        Ok(self)
+        Ok(())
     }
 
     /// The body parsed as JSON, if there is one and it parses.

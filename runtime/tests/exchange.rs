@@ -97,6 +97,7 @@ async fn get_with_select_and_extra_headers() {
         .await;
     let client = Client::builder()
         .cloud(Cloud::custom(server.uri()).unwrap())
+        .api_version(ApiVersion::Beta)
         .bearer_token(TOKEN)
         .include_unknown_enum_members(true)
         .build()

@@ -53,14 +53,14 @@ async fn logs_do_not_contain_the_token() {
     let graph = MockServer::start().await;
     let other = MockServer::start().await;
     Mock::given(method("GET"))
-        .and(path("/beta/me"))
+        .and(path("/v1.0/me"))
         .respond_with(ResponseTemplate::new(503))
         .up_to_n_times(1)
         .with_priority(1)
         .mount(&graph)
         .await;
     Mock::given(method("GET"))
-        .and(path("/beta/me"))
+        .and(path("/v1.0/me"))
         .respond_with(
             ResponseTemplate::new(302)
                 .insert_header("location", format!("{}/x", other.uri()).as_str()),

@@ -47,8 +47,8 @@ fn builds_the_seed_patch_request() {
         .device_management()
         .remote_assistance_settings()
         .update(&body)
-        .expect("body serializes")
-        .into_request();
+        .into_request()
+        .expect("body serializes");
     assert_eq!(request.method, http::Method::PATCH);
     assert_eq!(request.path, "/deviceManagement/remoteAssistanceSettings");
     assert!(request.query.is_empty());
@@ -71,7 +71,8 @@ fn get_takes_select_and_expand() {
         .get()
         .select(["id", "blockChat"])
         .expand(["x"])
-        .into_request();
+        .into_request()
+        .expect("nothing to serialize");
     assert_eq!(request.method, http::Method::GET);
     assert_eq!(request.path, "/deviceManagement/remoteAssistanceSettings");
     assert_eq!(
@@ -140,8 +141,8 @@ fn a_patch_with_one_field_sends_only_that_field() {
         .device_management()
         .remote_assistance_settings()
         .update(&body)
-        .expect("body serializes")
-        .into_request();
+        .into_request()
+        .expect("body serializes");
     assert_eq!(request.body_json(), Some(json!({"blockChat": false})));
 }
 

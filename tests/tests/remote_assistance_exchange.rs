@@ -56,7 +56,6 @@ async fn the_seed_patch_exchange() {
         .device_management()
         .remote_assistance_settings()
         .update(&body)
-        .expect("body")
         .send()
         .await
         .expect("PATCH succeeds")
@@ -93,7 +92,6 @@ async fn update_accepts_204_no_content() {
         .device_management()
         .remote_assistance_settings()
         .update(&body)
-        .expect("body")
         .send()
         .await
         .expect("PATCH succeeds");

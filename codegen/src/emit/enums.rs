@@ -6,6 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::deprecations;
 use super::models::item_doc;
 use super::names::Names;
 use crate::model::EnumType;
@@ -58,7 +59,9 @@ fn member_enum(e: &EnumType, name: &str, is_member_of_flags: bool) -> TokenStrea
                     "Graph's evolvable-enum sentinel: members declared after it are sent only to clients that ask for them with `Prefer: include-unknown-enum-members`.",
                 );
             }
-            d.markdown(format!("Value `{}`.", m.value)).tokens()
+            let d = d.markdown(format!("Value `{}`.", m.value)).tokens();
+            let deprecated = deprecations::attribute(&m.annotations);
+            quote! { #d #deprecated }
         })
         .collect();
     let mut doc = if is_member_of_flags {
@@ -75,6 +78,8 @@ fn member_enum(e: &EnumType, name: &str, is_member_of_flags: bool) -> TokenStrea
         e.name
     ));
     let doc = doc.tokens();
+    // the members of a deprecated flags type are deprecated with it
+    let deprecated = deprecations::attribute(&e.annotations);
     // an enum without members (Graph has some) must not produce single-arm matches
     let (from_value_body, from_str_body) = if e.members.is_empty() {
         (
@@ -111,6 +116,7 @@ fn member_enum(e: &EnumType, name: &str, is_member_of_flags: bool) -> TokenStrea
     let expecting = format!("a `{}` member name", e.name);
     quote! {
         #doc
+        #deprecated
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #ident {
             #( #member_docs #variants, )*
@@ -196,8 +202,10 @@ fn flags_set(e: &EnumType, name: &str, member: &str) -> TokenStream {
     ))
     .tokens();
     let expecting = format!("comma-separated `{}` member names", e.name);
+    let deprecated = deprecations::attribute(&e.annotations);
     quote! {
         #doc
+        #deprecated
         #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
         pub struct #ident(pub Vec<#member>);
 

@@ -1,5 +1,6 @@
 //! Stage 3: Rust tokens from the resolved model, formatted in-process with prettyplease.
 
+mod deprecations;
 mod docs;
 mod enums;
 mod features;
@@ -30,7 +31,8 @@ pub use names::Names;
 pub struct GenerateOptions {
     /// Package name of the generated crate (`msgraph-beta`).
     pub crate_name: String,
-    /// `beta` or `v1.0`.
+    /// `beta` or `v1.0`; empty means `v1.0`, anything else is refused. The generated crate sends
+    /// only to this version, whatever client it is given.
     pub api_version: String,
     /// Kiota-style include paths (`/deviceManagement/remoteAssistanceSettings`, `/users/**`).
     pub include_paths: Vec<String>,
@@ -76,6 +78,16 @@ pub fn generate(
     model: &Model,
     options: &GenerateOptions,
 ) -> Result<GeneratedFiles, Vec<Diagnostic>> {
+    let version = ApiVersion::parse(&options.api_version).ok_or_else(|| {
+        vec![Diagnostic::error(
+            options.metadata_label.clone(),
+            Pos { line: 1, col: 1 },
+            format!(
+                "API version `{}` is not supported: expected `beta` or `v1.0`",
+                options.api_version
+            ),
+        )]
+    })?;
     let selection = select(
         model,
         &SelectOptions {
@@ -90,7 +102,7 @@ pub fn generate(
     let names = Names::assign(model, &selection);
     let (layout, formatted) = std::thread::scope(|scope| {
         let mut pieces = Pieces::start(scope);
-        let lib = pieces.push(lib_rs(model, &selection, &names, options));
+        let lib = pieces.push(lib_rs(model, &selection, &names, options, version));
         let mut layout = vec![("src/lib.rs".to_string(), vec![lib])];
         layout.extend(models::emit(model, &selection, &names, &mut pieces));
         layout.push((
@@ -149,6 +161,39 @@ pub fn generate(
         )]);
     }
     Ok(files)
+}
+
+/// The Graph API version a crate is generated for; its requests go to that version only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ApiVersion {
+    Beta,
+    V1_0,
+}
+
+impl ApiVersion {
+    /// `beta` or `v1.0`; empty is `v1.0`, the default of `generate` and of the runtime.
+    fn parse(s: &str) -> Option<ApiVersion> {
+        match s {
+            "beta" => Some(ApiVersion::Beta),
+            "v1.0" | "" => Some(ApiVersion::V1_0),
+            _ => None,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            ApiVersion::Beta => "beta",
+            ApiVersion::V1_0 => "v1.0",
+        }
+    }
+
+    /// The runtime's `ApiVersion` variant.
+    fn variant(self) -> TokenStream {
+        match self {
+            ApiVersion::Beta => quote! { Beta },
+            ApiVersion::V1_0 => quote! { V1_0 },
+        }
+    }
 }
 
 /// Formatted pieces by id, or why a piece does not parse.
@@ -240,19 +285,25 @@ fn lib_rs(
     selection: &crate::select::Selection,
     names: &Names,
     options: &GenerateOptions,
+    version: ApiVersion,
 ) -> TokenStream {
     let container = model.container();
     let service = container.map_or("the service".to_string(), |c| format!("`{}`", c.name));
     let intro = format!(
         " Typed models and request builders for {service}, API version `{}`, generated from `{}`.",
-        options.api_version,
+        version.as_str(),
         options.metadata_label.replace(['\n', '\r'], " ")
+    );
+    let pinned_doc = format!(
+        " Every request of this crate goes to `{}`, whatever version its client was built with: [`requests`] pins it with [`runtime::Client::with_api_version`].",
+        version.as_str()
     );
     let client = names.client.as_ref().map(|c| {
         let ident = quote::format_ident!("{}", c);
         quote! { pub use requests::#ident; }
     });
-    let version = &options.api_version;
+    let variant = version.variant();
+    let version = version.as_str();
     let mut feature_docs: Vec<String> = Vec::new();
     if !selection.areas.is_empty() {
         feature_docs.push(String::new());
@@ -281,8 +332,11 @@ fn lib_rs(
         #![doc = #intro]
         #![doc = ""]
         #![doc = " Models live in [`models`], request builders in [`requests`]; the HTTP runtime is re-exported as [`runtime`]."]
+        #![doc = ""]
+        #![doc = #pinned_doc]
         #( #![doc = #feature_docs] )*
-        #![allow(deprecated)]
+        // the crate reads its own deprecated items; Graph dates them with dates, not versions
+        #![allow(deprecated, clippy::deprecated_semver)]
 
         // prettyplease formats generated files; rustfmt must not reformat them differently
         #[rustfmt::skip]
@@ -295,5 +349,9 @@ fn lib_rs(
 
         /// The API version the models and paths were generated for.
         pub const API_VERSION: &str = #version;
+
+        /// [`API_VERSION`] as the runtime's type: the version every request builder of this crate
+        /// sends to, whatever the client's.
+        pub const PINNED_API_VERSION: odata_runtime::ApiVersion = odata_runtime::ApiVersion::#variant;
     }
 }

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::deprecations;
 use super::docs::Doc;
 use super::enums;
 use super::features;
@@ -57,7 +58,8 @@ pub fn emit(
                 &format!("The `{}` type definition.", d.name),
             )
             .tokens();
-            quote! { #doc pub type #ident = #ty; }
+            let deprecated = deprecations::attribute(&d.annotations);
+            quote! { #doc #deprecated pub type #ident = #ty; }
         } else {
             continue;
         };
@@ -203,6 +205,7 @@ fn structure(
 
     let fields = fields(model, selection, names, t, boxed);
     let doc = doc.tokens();
+    let deprecated = deprecations::attribute(&t.annotations);
     let type_doc = format!(
         " The OData type of the value (`@odata.type`), such as `#{}`; set it on a request body when the service must know the exact type.",
         t.name
@@ -212,6 +215,7 @@ fn structure(
     let reads = fields.iter().map(Field::read);
     quote! {
         #doc
+        #deprecated
         #[derive(Debug, Clone, PartialEq, Default)]
         pub struct #ident {
             #[doc = #type_doc]
@@ -286,10 +290,12 @@ pub(super) fn fields(
         if !notes.is_empty() {
             pdoc = pdoc.markdown(notes.join(" "));
         }
+        let pdoc = pdoc.tokens();
+        let deprecated = deprecations::attribute(&p.annotations);
         fields.push(Field {
             ident: format_ident!("{}", field),
             wire: wire.clone(),
-            doc: pdoc.tokens(),
+            doc: quote! { #pdoc #deprecated },
             ty: value,
             collection: p.ty.collection,
             nullable: p.nullable && !p.ty.collection,
@@ -315,10 +321,12 @@ pub(super) fn fields(
             selection.type_areas.get(&t.name),
             selection.value_areas(&n.target),
         );
+        let ndoc = ndoc.tokens();
+        let deprecated = deprecations::attribute(&n.annotations);
         fields.push(Field {
             ident: format_ident!("{}", field),
             wire: n.name.clone(),
-            doc: ndoc.tokens(),
+            doc: quote! { #ndoc #deprecated },
             ty: value,
             collection: n.collection,
             nullable: false,

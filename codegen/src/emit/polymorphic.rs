@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::deprecations;
 use super::features;
 use super::models::fields;
 use super::names::{Names, Polymorphic};
@@ -21,6 +22,7 @@ struct Variant {
     /// The names `@odata.type` may give (namespace- or alias-qualified, without `#`).
     wire_names: Vec<String>,
     gate: TokenStream,
+    deprecated: TokenStream,
     is_base: bool,
 }
 
@@ -53,6 +55,7 @@ pub fn emit(
                 odata_type: format!("#{}", t.name),
                 wire_names,
                 gate: features::crossing_gate(base_areas, selection.type_areas.get(qname)),
+                deprecated: deprecations::attribute(&t.annotations),
                 is_base: *qname == base.name,
             })
         })
@@ -64,7 +67,11 @@ pub fn emit(
     );
     let decls = variants.iter().map(|v| {
         let Variant {
-            ident, path, gate, ..
+            ident,
+            path,
+            gate,
+            deprecated,
+            ..
         } = v;
         let vdoc = if v.is_base {
             format!(
@@ -74,7 +81,7 @@ pub fn emit(
         } else {
             format!(" A `{}` (`@odata.type` `{}`).", &v.odata_type[1..], v.odata_type)
         };
-        quote! { #[doc = #vdoc] #gate #ident(Box<#path>), }
+        quote! { #[doc = #vdoc] #deprecated #gate #ident(Box<#path>), }
     });
 
     let type_arms = variants.iter().map(|v| {
@@ -124,8 +131,15 @@ pub fn emit(
             quote! { #gate Self::#ident(v) => &v.#name, }
         });
         let mdoc = format!(" The `{}` property, whatever the variant.", field.wire);
+        let deprecated = model
+            .all_properties(&base.name)
+            .into_iter()
+            .find(|p| p.name == field.wire)
+            .map(|p| deprecations::attribute(&p.annotations))
+            .unwrap_or_default();
         accessors.push(quote! {
             #[doc = #mdoc]
+            #deprecated
             pub fn #method(&self) -> &#ty {
                 match self {
                     #( #arms )*
@@ -183,8 +197,10 @@ pub fn emit(
     }
     let base_variant = base_variant.unwrap_or_else(|| format_ident!("{}", poly.ident));
 
+    let deprecated = deprecations::attribute(&base.annotations);
     quote! {
         #[doc = #doc]
+        #deprecated
         #[derive(Debug, Clone, PartialEq)]
         pub enum #ident {
             #( #decls )*

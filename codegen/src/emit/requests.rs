@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::deprecations;
 use super::docs::Doc;
 use super::features;
 use super::models::{item_doc, use_type};
@@ -25,7 +26,8 @@ pub fn emit(
         #![doc = " Request builders: the service client and one builder per entity type and containment context."]
         #![doc = ""]
         #![doc = " Every operation returns an [`odata_runtime::Operation`]: call `into_request()` for the HTTP request"]
-        #![doc = " without sending it, or `send().await` to run it through the client."]
+        #![doc = " without sending it, or `send().await` to run it through the client. A body or parameter that does"]
+        #![doc = " not serialize is the error of both; nothing is sent."]
     })];
     let mut parameter_scope = Scope::default();
     for n in names.builders.values() {
@@ -68,9 +70,11 @@ fn client_tokens(model: &Model, selection: &Selection, names: &Names, client: &s
         }
         .markdown(format!("Path: `{path}`."))
         .tokens();
+        let deprecated = annotations.map(deprecations::attribute);
         let gate = features::builder_gate(selection, &entry.builder);
         methods.push(quote! {
             #doc
+            #deprecated
             #gate
             pub fn #method(&self) -> #builder {
                 #builder::new(self.client.clone(), #path)
@@ -89,12 +93,13 @@ fn client_tokens(model: &Model, selection: &Selection, names: &Names, client: &s
         }
 
         impl #ident {
-            /// Wraps a configured runtime client (cloud, API version, credentials, retries).
+            /// Wraps a configured runtime client (cloud, credentials, retries). Requests go to
+            /// [`crate::PINNED_API_VERSION`], whatever version the client was built with.
             pub fn new(client: odata_runtime::Client) -> Self {
-                Self { client }
+                Self { client: client.with_api_version(crate::PINNED_API_VERSION) }
             }
 
-            /// The runtime client.
+            /// The runtime client, pinned to [`crate::PINNED_API_VERSION`].
             pub fn client(&self) -> &odata_runtime::Client {
                 &self.client
             }
@@ -221,16 +226,14 @@ fn builder_tokens(
             },
             CrudOperation::Create => quote! {
                 #doc
-                pub fn #method(&self, body: &#ty) -> Result<odata_runtime::Operation<odata_runtime::Json<#ty>>, odata_runtime::Error> {
-                    let request = odata_runtime::Request::new(odata_runtime::http::Method::POST, self.path.clone()).with_json_body(body)?;
-                    Ok(odata_runtime::Operation::new(self.client.clone(), request))
+                pub fn #method(&self, body: &#ty) -> odata_runtime::Operation<odata_runtime::Json<#ty>> {
+                    odata_runtime::Operation::new(self.client.clone(), odata_runtime::Request::new(odata_runtime::http::Method::POST, self.path.clone())).json_body(body)
                 }
             },
             CrudOperation::Update => quote! {
                 #doc
-                pub fn #method(&self, body: &#ty) -> Result<odata_runtime::Operation<odata_runtime::JsonOrEmpty<#ty>>, odata_runtime::Error> {
-                    let request = odata_runtime::Request::new(odata_runtime::http::Method::PATCH, self.path.clone()).with_json_body(body)?;
-                    Ok(odata_runtime::Operation::new(self.client.clone(), request))
+                pub fn #method(&self, body: &#ty) -> odata_runtime::Operation<odata_runtime::JsonOrEmpty<#ty>> {
+                    odata_runtime::Operation::new(self.client.clone(), odata_runtime::Request::new(odata_runtime::http::Method::PATCH, self.path.clone())).json_body(body)
                 }
             },
             CrudOperation::Delete => quote! {
@@ -319,9 +322,11 @@ fn builder_tokens(
                 }
                 .markdown(format!("Path: `{path}/{nav}`."))
                 .tokens();
+                let deprecated = nav_prop.map(|n| deprecations::attribute(&n.annotations));
                 let segment = format!("/{nav}");
                 methods.push(quote! {
                     #doc
+                    #deprecated
                     #gate
                     pub fn #method(&self) -> #child_ident {
                         #child_ident::new(self.client.clone(), format!("{}{}", self.path, #segment))
@@ -379,9 +384,10 @@ fn builder_tokens(
         }
 
         impl #ident {
-            /// A builder for the resource at `path`, relative to the service root.
+            /// A builder for the resource at `path`, relative to the service root. Requests go to
+            /// [`crate::PINNED_API_VERSION`], whatever version `client` was built with.
             pub fn new(client: odata_runtime::Client, path: impl Into<String>) -> Self {
-                Self { client, path: path.into() }
+                Self { client: client.with_api_version(crate::PINNED_API_VERSION), path: path.into() }
             }
 
             /// The path of the resource relative to the service root.
@@ -450,6 +456,7 @@ fn bound_operation(
         OperationKind::Function => "function",
     };
     let params = op.call_parameters();
+    let deprecated = deprecations::attribute(&op.annotations);
     match op.kind {
         OperationKind::Action => {
             let http = format!("`POST {path}/{}`", op.name);
@@ -462,6 +469,7 @@ fn bound_operation(
                 let doc = base_doc.tokens();
                 let method_tokens = quote! {
                     #doc
+                    #deprecated
                     pub fn #method(&self) -> odata_runtime::Operation<#expect> {
                         odata_runtime::Operation::new(self.client.clone(), odata_runtime::Request::new(odata_runtime::http::Method::POST, format!("{}{}", self.path, #segment)))
                     }
@@ -503,9 +511,9 @@ fn bound_operation(
             };
             let method_tokens = quote! {
                 #doc
-                pub fn #method(&self, body: &#body_ident) -> Result<odata_runtime::Operation<#expect>, odata_runtime::Error> {
-                    let request = odata_runtime::Request::new(odata_runtime::http::Method::POST, format!("{}{}", self.path, #segment)).with_json_body(body)?;
-                    Ok(odata_runtime::Operation::new(self.client.clone(), request))
+                #deprecated
+                pub fn #method(&self, body: &#body_ident) -> odata_runtime::Operation<#expect> {
+                    odata_runtime::Operation::new(self.client.clone(), odata_runtime::Request::new(odata_runtime::http::Method::POST, format!("{}{}", self.path, #segment))).json_body(body)
                 }
             };
             (method_tokens, Some(body_struct))
@@ -521,6 +529,7 @@ fn bound_operation(
             .markdown("Parameters travel as parameter aliases in the query string.")
             .tokens();
             let segment = format!("/{}({})", op.name, call.join(","));
+            // `request` was a local of the method; still reserved so that parameter names stay
             let mut arg_scope = Scope::with_reserved(&["request"]);
             let args: Vec<(proc_macro2::Ident, TokenStream, String)> = params
                 .iter()
@@ -534,11 +543,10 @@ fn bound_operation(
             let aliases: Vec<_> = args.iter().map(|a| a.2.clone()).collect();
             let method_tokens = quote! {
                 #doc
-                pub fn #method(&self #(, #arg_idents: &#arg_types)*) -> Result<odata_runtime::Operation<#expect>, odata_runtime::Error> {
-                    #[allow(unused_mut)]
-                    let mut request = odata_runtime::Request::new(odata_runtime::http::Method::GET, format!("{}{}", self.path, #segment));
-                    #( request.query.push((#aliases.to_string(), odata_runtime::url_literal(#arg_idents)?)); )*
-                    Ok(odata_runtime::Operation::new(self.client.clone(), request))
+                #deprecated
+                pub fn #method(&self #(, #arg_idents: &#arg_types)*) -> odata_runtime::Operation<#expect> {
+                    odata_runtime::Operation::new(self.client.clone(), odata_runtime::Request::new(odata_runtime::http::Method::GET, format!("{}{}", self.path, #segment)))
+                        #( .query_literal(#aliases, #arg_idents) )*
                 }
             };
             (method_tokens, None)
