@@ -10,7 +10,6 @@ use super::deprecations;
 use super::models::item_doc;
 use super::names::Names;
 use crate::model::EnumType;
-use crate::naming::{self, Scope};
 
 const SENTINEL: &str = "unknownFutureValue";
 
@@ -18,21 +17,19 @@ pub fn emit(e: &EnumType, names: &Names) -> TokenStream {
     let name = &names.types[&e.name].ident;
     match names.flag_members.get(&e.name) {
         Some(member) => {
-            let members = member_enum(e, member, true);
+            let members = member_enum(e, names, member, true);
             let set = flags_set(e, name, member);
             quote! { #members #set }
         }
-        None => member_enum(e, name, false),
+        None => member_enum(e, names, name, false),
     }
 }
 
-fn member_enum(e: &EnumType, name: &str, is_member_of_flags: bool) -> TokenStream {
+fn member_enum(e: &EnumType, names: &Names, name: &str, is_member_of_flags: bool) -> TokenStream {
     let ident = format_ident!("{}", name);
-    let mut scope = Scope::with_reserved(&["UnknownValue"]);
-    let variants: Vec<_> = e
-        .members
+    let variants: Vec<_> = names.enum_members[&e.name]
         .iter()
-        .map(|m| format_ident!("{}", scope.claim(naming::variant_name(&m.name))))
+        .map(|v| format_ident!("{}", v))
         .collect();
     let wire: Vec<&str> = e.members.iter().map(|m| m.name.as_str()).collect();
     let values: Vec<proc_macro2::Literal> = e

@@ -5,9 +5,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use crate::config::CrudOperation;
 use crate::model::Model;
 use crate::naming::{self, Scope};
-use crate::select::{BuilderKey, Context, Selection};
+use crate::select::{Builder, BuilderKey, Context, Selection, Step};
+use crate::syntax::OperationKind;
 
 /// Where a model type lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +17,30 @@ pub struct TypeName {
     /// Module segments below `crate::models` (empty for the main namespace).
     pub module: Vec<String>,
     pub ident: String,
+}
+
+/// The methods of one request builder, and the parameter structs of its actions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BuilderNames {
+    /// The builder struct (`UserRequest`, `UserCollectionRequest`).
+    pub ident: String,
+    pub operations: BTreeMap<CrudOperation, String>,
+    /// (derived entity type, its type-cast method `as_group`), in variant order.
+    pub casts: Vec<(String, String)>,
+    pub steps: BTreeMap<Step, String>,
+    /// (qualified operation name, overload index in the model) -> its method.
+    pub bound: BTreeMap<(String, usize), BoundNames>,
+}
+
+/// The Rust names of one bound action or function.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BoundNames {
+    pub method: String,
+    /// The struct an action's parameters travel in (`AssignParameters`); none without parameters
+    /// and for functions.
+    pub parameters: Option<String>,
+    /// The struct fields (actions) or method arguments (functions), in parameter order.
+    pub fields: Vec<String>,
 }
 
 /// The enum of a polymorphic type: the type itself or any of its selected descendants.
@@ -36,9 +62,13 @@ pub struct Names {
     pub modules: BTreeMap<String, Vec<String>>,
     /// Flags enum -> the enum of its members (`FooMember`).
     pub flag_members: BTreeMap<String, String>,
-    pub builders: BTreeMap<BuilderKey, String>,
+    pub builders: BTreeMap<BuilderKey, BuilderNames>,
     /// The service client (`GraphServiceClient`).
     pub client: Option<String>,
+    /// Entity set or singleton -> the client's method for it.
+    pub roots: BTreeMap<String, String>,
+    /// Enum type -> the variant of each member, in declaration order.
+    pub enum_members: BTreeMap<String, Vec<String>>,
     /// Structured type -> (CSDL property or navigation property name -> struct field), for the
     /// properties the struct declares: every structural one and the navigation properties whose
     /// target is selected.
@@ -219,7 +249,44 @@ impl Names {
                 _ => naming::type_name(simple),
             };
             let name = builder_scope.claim(format!("{}{suffix}", base.trim_end_matches('_')));
-            names.builders.insert(k.clone(), name);
+            names.builders.insert(
+                k.clone(),
+                BuilderNames {
+                    ident: name,
+                    ..Default::default()
+                },
+            );
+        }
+        let mut client_scope =
+            Scope::with_reserved(&[&["new", "client"], naming::TRAIT_METHODS].concat());
+        for root in selection.roots.keys() {
+            let method = client_scope.claim(naming::field_name(root));
+            names.roots.insert(root.clone(), method);
+        }
+        // parameter structs live beside the builders
+        let mut parameter_scope = Scope::default();
+        for b in names.builders.values() {
+            parameter_scope.claim(b.ident.clone());
+        }
+        for (key, builder) in &selection.builders {
+            let methods = builder_methods(model, &names, key, builder, &mut parameter_scope);
+            if let Some(b) = names.builders.get_mut(key) {
+                *b = BuilderNames {
+                    ident: std::mem::take(&mut b.ident),
+                    ..methods
+                };
+            }
+        }
+        for (qname, e) in &model.enum_types {
+            if selection.types.contains(qname) {
+                let mut scope = Scope::with_reserved(&["UnknownValue"]);
+                let variants = e
+                    .members
+                    .iter()
+                    .map(|m| scope.claim(naming::variant_name(&m.name)))
+                    .collect();
+                names.enum_members.insert(qname.clone(), variants);
+            }
         }
         names
     }
@@ -286,4 +353,97 @@ fn field_names(model: &Model, selection: &Selection, qname: &str) -> BTreeMap<St
         }
     }
     out
+}
+
+/// The methods of a builder, claimed in the order the builder lists them: operations, type
+/// casts, steps, bound operations.
+fn builder_methods(
+    model: &Model,
+    names: &Names,
+    key: &BuilderKey,
+    builder: &Builder,
+    parameter_scope: &mut Scope,
+) -> BuilderNames {
+    let mut out = BuilderNames::default();
+    let mut scope = Scope::with_reserved(&[&["new", "path"], naming::TRAIT_METHODS].concat());
+    if names.types.contains_key(&key.entity_type) {
+        for op in &builder.operations {
+            out.operations
+                .insert(*op, scope.claim(crud_method(*op).to_string()));
+        }
+    }
+    let readable = if key.collection {
+        builder.operations.contains(&CrudOperation::List)
+    } else {
+        builder.operations.contains(&CrudOperation::Get)
+    };
+    let derived = names
+        .polymorphic
+        .get(&key.entity_type)
+        .filter(|_| readable)
+        .into_iter()
+        .flat_map(|p| p.variants.iter().skip(1))
+        .filter(|(d, _)| model.entity_types.contains_key(d));
+    for (d, variant) in derived {
+        let method = scope.claim(format!("as_{}", naming::field_name(variant)));
+        out.casts.push((d.clone(), method));
+    }
+    for step in builder.steps.keys() {
+        let method = match step {
+            Step::Key => scope.claim("by_id".to_string()),
+            Step::Navigation(nav) => scope.claim(naming::field_name(nav)),
+        };
+        out.steps.insert(step.clone(), method);
+    }
+    for op_name in &builder.bound_operations {
+        let overloads = model
+            .actions
+            .get(op_name)
+            .into_iter()
+            .chain(model.functions.get(op_name))
+            .flat_map(|list| list.iter().enumerate());
+        for (index, op) in overloads {
+            let bound_here = op.binding().is_some_and(|b| {
+                b.collection == key.collection && b.type_name() == Some(&key.entity_type)
+            });
+            if !bound_here {
+                continue;
+            }
+            let method = scope.claim(naming::field_name(&op.simple_name));
+            let params = op.call_parameters();
+            // an action's parameters are fields of its struct, a function's are arguments beside
+            // the method's own `request` (still reserved so that names stay)
+            let (parameters, mut field_scope) = match op.kind {
+                OperationKind::Action => (
+                    (!params.is_empty()).then(|| {
+                        parameter_scope
+                            .claim(format!("{}Parameters", naming::type_name(&op.simple_name)))
+                    }),
+                    Scope::default(),
+                ),
+                OperationKind::Function => (None, Scope::with_reserved(&["request"])),
+            };
+            let fields = params
+                .iter()
+                .map(|p| field_scope.claim(naming::field_name(&p.name)))
+                .collect();
+            let bound = BoundNames {
+                method,
+                parameters,
+                fields,
+            };
+            out.bound.insert((op_name.clone(), index), bound);
+        }
+    }
+    out
+}
+
+fn crud_method(op: CrudOperation) -> &'static str {
+    match op {
+        CrudOperation::Get => "get",
+        CrudOperation::List => "list",
+        CrudOperation::Create => "create",
+        CrudOperation::Update => "update",
+        CrudOperation::Delete => "delete",
+    }
 }

@@ -7,11 +7,10 @@ use super::deprecations;
 use super::docs::Doc;
 use super::features;
 use super::models::{item_doc, use_type};
-use super::names::Names;
+use super::names::{BoundNames, Names};
 use super::{PieceId, Pieces};
 use crate::config::{CrudOperation, Permissions};
 use crate::model::{Model, Operation, TypeRef};
-use crate::naming::{self, Scope};
 use crate::select::{Builder, BuilderKey, Selection, Step};
 use crate::syntax::OperationKind;
 
@@ -29,22 +28,11 @@ pub fn emit(
         #![doc = " without sending it, or `send().await` to run it through the client. A body or parameter that does"]
         #![doc = " not serialize is the error of both; nothing is sent."]
     })];
-    let mut parameter_scope = Scope::default();
-    for n in names.builders.values() {
-        parameter_scope.claim(n.clone());
-    }
     if let Some(client) = &names.client {
         ids.push(pieces.push(client_tokens(model, selection, names, client)));
     }
     for (key, builder) in &selection.builders {
-        ids.push(pieces.push(builder_tokens(
-            model,
-            selection,
-            names,
-            key,
-            builder,
-            &mut parameter_scope,
-        )));
+        ids.push(pieces.push(builder_tokens(model, selection, names, key, builder)));
     }
     ids
 }
@@ -52,11 +40,10 @@ pub fn emit(
 fn client_tokens(model: &Model, selection: &Selection, names: &Names, client: &str) -> TokenStream {
     let ident = format_ident!("{}", client);
     let container = model.container();
-    let mut scope = Scope::with_reserved(&[&["new", "client"], naming::TRAIT_METHODS].concat());
     let mut methods = Vec::new();
     for (root, entry) in &selection.roots {
-        let method = format_ident!("{}", scope.claim(naming::field_name(root)));
-        let builder = format_ident!("{}", names.builders[&entry.builder]);
+        let method = format_ident!("{}", names.roots[root]);
+        let builder = format_ident!("{}", names.builders[&entry.builder].ident);
         let path = format!("/{root}");
         let annotations = container.and_then(|c| {
             c.entity_sets
@@ -175,9 +162,9 @@ fn builder_tokens(
     names: &Names,
     key: &BuilderKey,
     builder: &Builder,
-    parameter_scope: &mut Scope,
 ) -> TokenStream {
-    let ident = format_ident!("{}", names.builders[key]);
+    let own = &names.builders[key];
+    let ident = format_ident!("{}", own.ident);
     let path = shown_path(&canonical_path(builder, key));
     let entity = model.entity_types.get(&key.entity_type);
     let simple = entity.map_or(key.entity_type.as_str(), |e| e.simple_name.as_str());
@@ -185,13 +172,14 @@ fn builder_tokens(
         .types
         .contains_key(&key.entity_type)
         .then(|| names.value_path(&key.entity_type));
-    let mut scope = Scope::with_reserved(&[&["new", "path"], naming::TRAIT_METHODS].concat());
     let mut methods = Vec::new();
     let mut extra_items = Vec::new();
 
     for op in &builder.operations {
-        let Some(ty) = ty.clone() else { continue };
-        let method = format_ident!("{}", scope.claim(op_method(*op).to_string()));
+        let (Some(ty), Some(method)) = (ty.clone(), own.operations.get(op)) else {
+            continue;
+        };
+        let method = format_ident!("{}", method);
         let http = format!("`{} {path}`", op.method());
         let summary = match op {
             CrudOperation::Get => {
@@ -246,23 +234,8 @@ fn builder_tokens(
     }
 
     let own_areas = selection.builder_areas.get(key);
-    let readable = if key.collection {
-        builder.operations.contains(&CrudOperation::List)
-    } else {
-        builder.operations.contains(&CrudOperation::Get)
-    };
-    let derived = names
-        .polymorphic
-        .get(&key.entity_type)
-        .filter(|_| readable)
-        .into_iter()
-        .flat_map(|p| p.variants.iter().skip(1))
-        .filter(|(d, _)| model.entity_types.contains_key(d));
-    for (d, variant) in derived {
-        let method = format_ident!(
-            "{}",
-            scope.claim(format!("as_{}", naming::field_name(variant)))
-        );
+    for (d, method) in &own.casts {
+        let method = format_ident!("{}", method);
         let value = names.value_path(d);
         let segment = format!("/{d}");
         let gate = features::crossing_gate(own_areas, selection.value_areas(d));
@@ -289,11 +262,11 @@ fn builder_tokens(
         });
     }
     for (step, child) in &builder.steps {
-        let child_ident = format_ident!("{}", names.builders[child]);
+        let child_ident = format_ident!("{}", names.builders[child].ident);
+        let method = format_ident!("{}", own.steps[step]);
         let gate = features::crossing_gate(own_areas, selection.builder_areas.get(child));
         match step {
             Step::Key => {
-                let method = format_ident!("{}", scope.claim("by_id".to_string()));
                 let doc = Doc::default()
                     .markdown(format!(
                         "One `{simple}` of the collection, by its key: `{path}/{{id}}`."
@@ -309,7 +282,6 @@ fn builder_tokens(
                 });
             }
             Step::Navigation(nav) => {
-                let method = format_ident!("{}", scope.claim(naming::field_name(nav)));
                 let nav_prop = model
                     .all_navigation_properties(&key.entity_type)
                     .into_iter()
@@ -336,22 +308,14 @@ fn builder_tokens(
         }
     }
 
-    for op_name in &builder.bound_operations {
-        let overloads = model
+    for ((op_name, index), bound) in &own.bound {
+        let op = model
             .actions
             .get(op_name)
-            .into_iter()
-            .chain(model.functions.get(op_name))
-            .flatten();
-        for op in overloads {
-            let bound_here = op.binding().is_some_and(|b| {
-                b.collection == key.collection && b.type_name() == Some(&key.entity_type)
-            });
-            if !bound_here {
-                continue;
-            }
-            let (method, extra) =
-                bound_operation(model, names, op, &path, &mut scope, parameter_scope);
+            .or(model.functions.get(op_name))
+            .and_then(|list| list.get(*index));
+        if let Some(op) = op {
+            let (method, extra) = bound_operation(model, names, op, &path, bound);
             methods.push(method);
             extra_items.extend(extra);
         }
@@ -403,16 +367,6 @@ fn builder_tokens(
     features::gate_items(tokens, &features::builder_gate(selection, key))
 }
 
-fn op_method(op: CrudOperation) -> &'static str {
-    match op {
-        CrudOperation::Get => "get",
-        CrudOperation::List => "list",
-        CrudOperation::Create => "create",
-        CrudOperation::Update => "update",
-        CrudOperation::Delete => "delete",
-    }
-}
-
 /// What an operation answers, as a runtime `Expect` type.
 fn expect_type(model: &Model, names: &Names, op: &Operation) -> TokenStream {
     let Some(r) = &op.return_type else {
@@ -445,10 +399,9 @@ fn bound_operation(
     names: &Names,
     op: &Operation,
     path: &str,
-    scope: &mut Scope,
-    parameter_scope: &mut Scope,
+    bound: &BoundNames,
 ) -> (TokenStream, Option<TokenStream>) {
-    let method = format_ident!("{}", scope.claim(naming::field_name(&op.simple_name)));
+    let method = format_ident!("{}", bound.method);
     let expect = expect_type(model, names, op);
     let segment = format!("/{}", op.name);
     let kind = match op.kind {
@@ -465,7 +418,7 @@ fn bound_operation(
                 &format!("Calls the bound {kind} `{}`.", op.simple_name),
             )
             .markdown(http);
-            if params.is_empty() {
+            let Some(body_name) = &bound.parameters else {
                 let doc = base_doc.tokens();
                 let method_tokens = quote! {
                     #doc
@@ -475,20 +428,18 @@ fn bound_operation(
                     }
                 };
                 return (method_tokens, None);
-            }
-            let body_name =
-                parameter_scope.claim(format!("{}Parameters", naming::type_name(&op.simple_name)));
+            };
             let body_ident = format_ident!("{}", body_name);
             let doc = base_doc
                 .markdown(format!(
                     "The parameters travel as a JSON object: [`{body_name}`]."
                 ))
                 .tokens();
-            let mut field_scope = Scope::default();
             let fields: Vec<TokenStream> = params
                 .iter()
-                .map(|p| {
-                    let field = format_ident!("{}", field_scope.claim(naming::field_name(&p.name)));
+                .zip(&bound.fields)
+                .map(|(p, field)| {
+                    let field = format_ident!("{}", field);
                     let wire = &p.name;
                     let ty = use_type(model, names, &p.ty);
                     let rename = (field != wire).then(|| quote! { rename = #wire, });
@@ -529,12 +480,11 @@ fn bound_operation(
             .markdown("Parameters travel as parameter aliases in the query string.")
             .tokens();
             let segment = format!("/{}({})", op.name, call.join(","));
-            // `request` was a local of the method; still reserved so that parameter names stay
-            let mut arg_scope = Scope::with_reserved(&["request"]);
             let args: Vec<(proc_macro2::Ident, TokenStream, String)> = params
                 .iter()
-                .map(|p| {
-                    let ident = format_ident!("{}", arg_scope.claim(naming::field_name(&p.name)));
+                .zip(&bound.fields)
+                .map(|(p, ident)| {
+                    let ident = format_ident!("{}", ident);
                     (ident, use_type(model, names, &p.ty), format!("@{}", p.name))
                 })
                 .collect();
