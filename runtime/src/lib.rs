@@ -30,6 +30,7 @@
 mod auth;
 mod client;
 mod cloud;
+pub mod edm;
 mod error;
 mod fields;
 mod nullable;
