@@ -490,12 +490,23 @@ fn bound_operation(
             let arg_idents: Vec<_> = args.iter().map(|a| a.0.clone()).collect();
             let arg_types: Vec<_> = args.iter().map(|a| a.1.clone()).collect();
             let aliases: Vec<_> = args.iter().map(|a| a.2.clone()).collect();
+            let literals: Vec<TokenStream> = params
+                .iter()
+                .zip(&arg_idents)
+                .map(|(p, ident)| {
+                    if super::models::edm_url_literal(model, &p.ty) {
+                        quote! { odata_runtime::edm::UrlLiteral::url_literal(#ident) }
+                    } else {
+                        quote! { odata_runtime::url_literal(#ident)? }
+                    }
+                })
+                .collect();
             let method_tokens = quote! {
                 #doc
                 pub fn #method(&self #(, #arg_idents: &#arg_types)*) -> Result<odata_runtime::Operation<#expect>, odata_runtime::Error> {
                     #[allow(unused_mut)]
                     let mut request = odata_runtime::Request::new(odata_runtime::http::Method::GET, format!("{}{}", self.path, #segment));
-                    #( request.query.push((#aliases.to_string(), odata_runtime::url_literal(#arg_idents)?)); )*
+                    #( request.query.push((#aliases.to_string(), #literals)); )*
                     Ok(odata_runtime::Operation::new(self.client.clone(), request))
                 }
             };
