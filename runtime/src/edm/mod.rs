@@ -3,8 +3,8 @@
 //! Each type holds a parsed value from a well-kept crate *and* the exact text it was read from,
 //! and writes that text back, so a round trip is byte-exact: `2026-11-29T06:04:00.1234567Z` keeps
 //! its seven fractional digits, `0E57D1FF-...` stays upper-case, `P1D` stays `P1D`, `1.50` keeps
-//! its zero. A value built in Rust (`From<chrono::DateTime<Utc>>`, ...) gets the canonical OData
-//! text.
+//! its zero (for JSON numbers, see the last paragraph). A value built in Rust
+//! (`From<chrono::DateTime<Utc>>`, ...) gets the canonical OData text.
 //!
 //! | OData | type | value | canonical text of a built value |
 //! |---|---|---|---|
@@ -17,10 +17,10 @@
 //! | `Edm.Decimal` | [`Decimal`] | [`rust_decimal::Decimal`] | its digits, scale kept |
 //! | `Edm.Double` | [`Double`] | `f64`, with `NaN`, `INF`, `-INF` | the shortest exact form |
 //!
-//! Reading is strict to the OData grammar;
-//! a value that does not parse is a [`ParseError`] naming the type, the text and the reason. In a
-//! generated model such a value is not an error: it is kept as sent in the model's
-//! `additional_properties`, under its own name (see [`crate::ObjectReader`]).
+//! Reading is strict to the OData grammar: a value that does not parse is a [`ParseError`] naming
+//! the type, the text and the reason. In a generated model such a value is not an error: it is
+//! kept as sent in the model's `additional_properties`, under its own name (see
+//! [`crate::ObjectReader`]).
 //!
 //! **Equality is by value**, not by text: `1.5 == 1.50`, a GUID equals itself in either case,
 //! `2026-01-01T01:00:00+01:00` equals `2026-01-01T00:00:00Z` (the same instant), `PT24H == P1D`.
@@ -32,10 +32,11 @@
 //! (`duration'P1D'`, `binary'AQID'`); [`UrlLiteral`] gives that form.
 //!
 //! Numbers (`Decimal`, `Double`) from JSON: serde_json reads a JSON number into an `f64` unless its
-//! `arbitrary_precision` feature is on, so `1.50` would arrive as `1.5`. Enable this crate's
-//! `arbitrary-precision` feature (which turns that on) to keep their digits exactly; without it,
-//! values are exact and the text is the shortest form of the same `f64`. Numbers are written as
-//! JSON numbers with their exact digits either way.
+//! `arbitrary_precision` feature is on, so `1.50` arrives as `1.5` (the same value) and a decimal
+//! with more digits than an `f64` holds arrives rounded. Enable this crate's `arbitrary-precision`
+//! feature (which turns that on) to keep the digits exactly; serde_json then still writes exponents
+//! as `e+`/`e-`. Integers, and numbers sent as strings, are exact either way, and numbers are
+//! written with exactly the digits of their text.
 
 mod lexical;
 #[cfg(test)]
