@@ -247,7 +247,7 @@ fn three_levels_and_nested_complex_values() {
     let AnyConfiguration::Windows10Configuration(w) = &value else { panic!("{value:?}") };
     assert_eq!(w.edge_blocked.as_option(), Some(&true));
     assert_eq!(w.password_required.as_option(), Some(&false));
-    assert!(matches!(value.shape().as_option(), Some(AnyShape::Circle(c)) if c.radius.as_option() == Some(&1.5)));
+    assert!(matches!(value.shape().as_option(), Some(AnyShape::Circle(c)) if c.radius.as_option().is_some_and(|r| *r == 1.5)));
     assert_eq!(*value.version(), Some(2));
     assert_eq!(serde_json::to_value(&value).unwrap(), sent);
     // read as the middle level: the most derived type the enum knows
@@ -299,6 +299,105 @@ fn a_derived_value_is_sent_with_its_odata_type() {
     assert_eq!(groups.request().path, "/users/u/memberOf/test.poly.group");
     let cast = graph.device_management().configurations().by_id("c").as_windows10_configuration();
     assert_eq!(cast.path(), "/deviceManagement/configurations/c/test.poly.windows10Configuration");
+}
+"##;
+
+/// A test run inside the generated `primitives` crate: the Edm types on the wire and in URLs.
+const PRIMITIVES_WIRE_TEST: &str = r##"
+use fixture_primitives::ServiceClient;
+use fixture_primitives::models::Everything;
+use fixture_primitives::runtime::{self, edm, Client};
+
+#[test]
+fn what_the_service_sends_comes_back_byte_for_byte() {
+    let sent = concat!(
+        r#"{"binary":"SGVsbG8=","date":"0001-01-01","dateTimeOffset":"2026-11-29T06:04:00.1234567Z","#,
+        r#""decimal":1.5,"double":"-INF","duration":"PT1H30M","#,
+        r#""guid":"0E57D1FF-5C8B-4B5A-9E2A-3F1B2C3D4E5F","timeOfDay":"23:59:59.9999999","#,
+        r#""tenant":"0e57d1ff-5c8b-4b5a-9e2a-3f1b2c3d4e5f","#,
+        r#""requiredDateTimeOffset":"9999-12-31T23:59:59.9999999Z","#,
+        r#""timestamps":["0001-01-01T00:00:00Z","2026-11-29T11:34:00+05:30"],"scores":[1.5,"NaN","INF"]}"#,
+    );
+    let e: Everything = serde_json::from_str(sent).unwrap();
+    assert_eq!(serde_json::to_string(&e).unwrap(), sent);
+    assert!(e.additional_properties.is_empty());
+    assert_eq!(e.binary.as_option().unwrap().bytes(), b"Hello");
+    assert_eq!(e.double.as_option().unwrap().value(), f64::NEG_INFINITY);
+    assert_eq!(e.guid.as_option(), e.tenant.as_option());
+    assert_eq!(
+        e.duration.as_option().unwrap().duration(),
+        edm::chrono::TimeDelta::minutes(90)
+    );
+    let stamps = e.timestamps.as_deref().unwrap();
+    assert!(stamps[0] < stamps[1]);
+}
+
+#[test]
+fn a_value_that_does_not_parse_is_kept_under_its_name() {
+    let sent = serde_json::json!({
+        "dateTimeOffset": "2026-02-30T00:00:00Z",
+        "guid": "not-a-guid",
+        "requiredInt": "7",
+        "timestamps": ["2026-11-29T06:04:00Z", "tomorrow"],
+        "date": "2026-11-29",
+    });
+    let e: Everything = serde_json::from_value(sent.clone()).unwrap();
+    assert!(e.date_time_offset.is_absent() && e.guid.is_absent());
+    assert_eq!((e.required_int, e.timestamps.is_none()), (None, true));
+    assert_eq!(e.additional_properties["guid"], "not-a-guid");
+    assert_eq!(e.date.as_option().unwrap().as_str(), "2026-11-29");
+    assert_eq!(serde_json::to_value(&e).unwrap(), sent);
+}
+
+#[derive(Debug)]
+struct Offline;
+
+impl runtime::Transport for Offline {
+    fn send(
+        &self,
+        _: runtime::http::Request<Vec<u8>>,
+    ) -> runtime::BoxFuture<'_, Result<runtime::Response, runtime::TransportError>> {
+        unreachable!("nothing is sent")
+    }
+}
+
+#[test]
+fn function_parameters_are_odata_url_literals() {
+    let client = Client::builder().bearer_token("t").transport(Offline).build().unwrap();
+    let reports = ServiceClient::new(client).reports().by_id("r1");
+    let request = reports
+        .window(
+            &"2026-11-29".parse().unwrap(),
+            &"2026-11-29T11:34:00+05:30".parse().unwrap(),
+            &"06:04:00".parse().unwrap(),
+            &"P1D".parse().unwrap(),
+            &vec!["2026-11-29".parse().unwrap()],
+            &"it's".to_string(),
+        )
+        .into_request()
+        .unwrap();
+    assert_eq!(
+        request.query_string(),
+        "@date=2026-11-29&@dateTimeOffset=2026-11-29T11:34:00%2B05:30&@timeOfDay=06:04:00\
+         &@duration=duration'P1D'&@days=%5B%222026-11-29%22%5D&@name='it''s'"
+    );
+    let request = reports
+        .sample(
+            &edm::Binary::from(vec![0xfb, 0xff]),
+            &"1.50".parse().unwrap(),
+            &edm::Double::from(f64::INFINITY),
+            &"0E57D1FF-5C8B-4B5A-9E2A-3F1B2C3D4E5F".parse().unwrap(),
+            &edm::Guid::from(edm::uuid::Uuid::nil()),
+            &5,
+        )
+        .into_request()
+        .unwrap();
+    assert_eq!(
+        request.query_string(),
+        "@binary=binary'%2B/8%3D'&@decimal=1.50&@double=INF\
+         &@guid=0E57D1FF-5C8B-4B5A-9E2A-3F1B2C3D4E5F\
+         &@tenant=00000000-0000-0000-0000-000000000000&@top=5"
+    );
 }
 "##;
 
@@ -485,6 +584,9 @@ fn fixture_crates_compile_without_warnings() {
     let wire_test = root.join("flags_enum/tests/wire.rs");
     std::fs::create_dir_all(wire_test.parent().expect("parent")).expect("mkdir");
     std::fs::write(&wire_test, FLAGS_WIRE_TEST).expect("write the wire test");
+    let wire_test = root.join("primitives/tests/wire.rs");
+    std::fs::create_dir_all(wire_test.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&wire_test, PRIMITIVES_WIRE_TEST).expect("write the wire test");
     let wire_test = root.join("polymorphism/tests/wire.rs");
     std::fs::create_dir_all(wire_test.parent().expect("parent")).expect("mkdir");
     std::fs::write(&wire_test, POLYMORPHISM_WIRE_TEST).expect("write the wire test");
@@ -510,12 +612,14 @@ fn fixture_crates_compile_without_warnings() {
                 "--quiet",
                 "-p",
                 "fixture-flags-enum",
+                "-p",
+                "fixture-primitives",
                 "--no-default-features"
             ],
             &[],
             &[]
         ),
-        "the flags fixture crate's wire test fails"
+        "the flags or primitives fixture crate's wire test fails"
     );
     assert!(
         cargo(

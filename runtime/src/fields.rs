@@ -5,7 +5,9 @@
 //! compiles in a fraction of the time, with the same JSON:
 //! - `Option<T>` properties are left out when `None`; `null` or a missing property reads as `None`;
 //! - [`Nullable<T>`] properties are left out when `Absent`, written `null` when `Null`;
-//! - properties the model does not declare are kept, in order, in a map and written back.
+//! - properties the model does not declare are kept, in order, in a map and written back;
+//! - a property whose value does not fit its declared type (a date that does not parse, a
+//!   boolean sent as a string) is kept in that same map under its name, so nothing is lost.
 
 use std::collections::BTreeMap;
 
@@ -37,33 +39,61 @@ impl ObjectReader {
     }
 
     /// Takes an optional property: missing or `null` is `None`.
+    ///
+    /// A value that does not deserialize into `T` (a date that does not parse, a boolean sent as
+    /// a string) is not an error: it stays in the object under its name, so that [`rest`] returns
+    /// it with the properties the model does not declare and writing the model sends it back
+    /// unchanged; the property reads as `None`. A `debug` event records it (the property, the
+    /// declared type and the JSON kind found, never the value). The `Result` is kept so that
+    /// generated code need not change if a property ever becomes fallible again; it is always
+    /// `Ok`.
+    ///
+    /// [`rest`]: ObjectReader::rest
     pub fn take<T: DeserializeOwned, E: serde::de::Error>(
         &mut self,
         name: &str,
     ) -> Result<Option<T>, E> {
-        match self.properties.remove(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(value) => T::deserialize(value)
-                .map(Some)
-                .map_err(|e| property_error(name, e)),
-        }
+        Ok(match self.properties.remove(name) {
+            None | Some(Value::Null) => None,
+            Some(value) => self.typed(name, value),
+        })
     }
 
-    /// Takes a nullable property: missing is `Absent`, `null` is `Null`.
+    /// Takes a nullable property: missing is `Absent`, `null` is `Null`. A value that does not
+    /// deserialize into `T` is kept as [`take`](ObjectReader::take) keeps it, and the property is
+    /// `Absent`.
     pub fn take_nullable<T: DeserializeOwned, E: serde::de::Error>(
         &mut self,
         name: &str,
     ) -> Result<Nullable<T>, E> {
-        match self.properties.remove(name) {
-            None => Ok(Nullable::Absent),
-            Some(Value::Null) => Ok(Nullable::Null),
-            Some(value) => T::deserialize(value)
-                .map(Nullable::Value)
-                .map_err(|e| property_error(name, e)),
+        Ok(match self.properties.remove(name) {
+            None => Nullable::Absent,
+            Some(Value::Null) => Nullable::Null,
+            Some(value) => self
+                .typed(name, value)
+                .map_or(Nullable::Absent, Nullable::Value),
+        })
+    }
+
+    /// `value` as a `T`, or `None` with `value` put back under `name`. Deserializing from a
+    /// reference keeps `value` for that case, at the cost of copying the strings taken.
+    fn typed<T: DeserializeOwned>(&mut self, name: &str, value: Value) -> Option<T> {
+        match T::deserialize(&value) {
+            Ok(typed) => Some(typed),
+            Err(_) => {
+                tracing::debug!(
+                    property = name,
+                    expected = std::any::type_name::<T>(),
+                    found = json_kind(&value),
+                    "a property does not match its declared type: kept in additional_properties"
+                );
+                self.properties.insert(name.to_owned(), value);
+                None
+            }
         }
     }
 
-    /// The properties that were not taken.
+    /// The properties that were not taken, and those whose value did not match their type.
     pub fn rest(self) -> BTreeMap<String, Value> {
         self.properties.into_iter().collect()
     }
@@ -107,8 +137,15 @@ pub fn deserialize_object<'de, T: Object, D: Deserializer<'de>>(
     T::read_object(ObjectReader::read(deserializer)?)
 }
 
-fn property_error<E: serde::de::Error>(name: &str, e: serde_json::Error) -> E {
-    E::custom(format_args!("property `{name}`: {e}"))
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
 }
 
 /// Deserializes a value sent as a JSON string (an enum member name, comma-separated flags) through
@@ -215,6 +252,9 @@ mod tests {
         id: Option<String>,
         count: Option<i64>,
         note: Nullable<String>,
+        enabled: Option<bool>,
+        created: Nullable<crate::edm::DateTimeOffset>,
+        child: Option<Box<Model>>,
         rest: BTreeMap<String, Value>,
     }
 
@@ -224,6 +264,9 @@ mod tests {
             w.optional("id", &self.id)?;
             w.optional("count", &self.count)?;
             w.nullable("note", &self.note)?;
+            w.optional("enabled", &self.enabled)?;
+            w.nullable("created", &self.created)?;
+            w.optional("child", &self.child)?;
             w.rest(&self.rest)?;
             w.end()
         }
@@ -236,6 +279,9 @@ mod tests {
                 id: r.take("id")?,
                 count: r.take("count")?,
                 note: r.take_nullable("note")?,
+                enabled: r.take("enabled")?,
+                created: r.take_nullable("created")?,
+                child: r.take("child")?,
                 rest: r.rest(),
             })
         }
@@ -254,16 +300,113 @@ mod tests {
         assert_eq!(serde_json::to_string(&empty).unwrap(), "{}");
     }
 
+    /// Reads `sent`, checks the round trip gives it back, and returns the model.
+    fn lenient(sent: &Value) -> Model {
+        let m: Model = serde_json::from_value(sent.clone()).unwrap();
+        assert_eq!(&serde_json::to_value(&m).unwrap(), sent);
+        let m2: Model = serde_json::from_str(&sent.to_string()).unwrap();
+        assert_eq!(m2, m);
+        m
+    }
+
     #[test]
-    fn errors_name_the_property_and_never_panic() {
-        let e = serde_json::from_str::<Model>(r#"{"count": 99999999999999999999}"#).unwrap_err();
-        assert!(e.to_string().contains("property `count`"), "{e}");
-        let e = serde_json::from_str::<Model>(r#"{"count": "1"}"#).unwrap_err();
-        assert!(e.to_string().contains("property `count`"), "{e}");
+    fn a_value_of_the_wrong_type_is_kept_in_rest_under_its_name() {
+        // a timestamp that does not parse
+        let m = lenient(&json!({"id": "a", "created": "2026-02-30T00:00:00Z"}));
+        assert!(m.created.is_absent());
+        assert_eq!(m.rest["created"], json!("2026-02-30T00:00:00Z"));
+        assert_eq!(m.id.as_deref(), Some("a"));
+        let m = lenient(&json!({"created": "2026-11-29T06:04:00.1234567Z"}));
+        assert_eq!(
+            m.created.as_option().map(|c| c.as_str()),
+            Some("2026-11-29T06:04:00.1234567Z")
+        );
+        assert!(m.rest.is_empty());
+        // a boolean sent as a string
+        let m = lenient(&json!({"enabled": "true", "count": 3}));
+        assert_eq!(m.enabled, None);
+        assert_eq!(m.rest["enabled"], json!("true"));
+        assert_eq!(m.count, Some(3));
+        // numbers that do not fit, strings for numbers, objects for strings
+        let m = lenient(&json!({
+            "count": u64::MAX,
+            "note": {"text": "hi"},
+            "id": ["a"],
+        }));
+        assert_eq!((m.count, &m.id), (None, &None));
+        assert!(m.note.is_absent());
+        assert_eq!(m.rest.len(), 3);
+        let m = lenient(&json!({"count": "1"}));
+        assert_eq!(m.rest["count"], json!("1"));
+        // a nested object with a bad property: only that property moves, inside the child
+        let m = lenient(&json!({
+            "id": "parent",
+            "child": {"id": "child", "enabled": 1, "created": "soon"},
+        }));
+        let child = m.child.as_deref().expect("the child is read");
+        assert_eq!(child.id.as_deref(), Some("child"));
+        assert_eq!(child.enabled, None);
+        assert_eq!(child.rest["enabled"], json!(1));
+        assert_eq!(child.rest["created"], json!("soon"));
+        assert!(m.rest.is_empty());
+        // a child that is not an object at all stays in the parent
+        let m = lenient(&json!({"child": "none"}));
+        assert_eq!(
+            (m.child.is_none(), &m.rest["child"]),
+            (true, &json!("none"))
+        );
+    }
+
+    #[test]
+    fn only_what_is_not_an_object_fails_and_nothing_panics() {
         assert!(serde_json::from_str::<Model>("[]").is_err());
         assert!(serde_json::from_str::<Model>("null").is_err());
+        assert!(serde_json::from_str::<Model>("\"x\"").is_err());
         let m: Model = serde_json::from_str(r#"{"id": null}"#).unwrap();
         assert_eq!(m.id, None);
+        assert!(m.rest.is_empty());
+    }
+
+    #[test]
+    fn a_kept_value_is_recorded_at_debug_without_the_value() {
+        use std::sync::{Arc, Mutex};
+        use tracing::field::{Field, Visit};
+
+        #[derive(Clone, Default)]
+        struct Capture(Arc<Mutex<String>>);
+        impl Visit for Capture {
+            fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+                let line = format!("{}={value:?} ", field.name());
+                self.0.lock().unwrap().push_str(&line);
+            }
+        }
+        impl tracing::Subscriber for Capture {
+            fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+                true
+            }
+            fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+                tracing::span::Id::from_u64(1)
+            }
+            fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+            fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+            fn event(&self, event: &tracing::Event<'_>) {
+                assert_eq!(*event.metadata().level(), tracing::Level::DEBUG);
+                event.record(&mut self.clone());
+            }
+            fn enter(&self, _: &tracing::span::Id) {}
+            fn exit(&self, _: &tracing::span::Id) {}
+        }
+
+        let capture = Capture::default();
+        tracing::subscriber::with_default(capture.clone(), || {
+            let m: Model = serde_json::from_value(json!({"enabled": "secret-ish"})).unwrap();
+            assert_eq!(m.rest["enabled"], json!("secret-ish"));
+        });
+        let log = capture.0.lock().unwrap().clone();
+        assert!(log.contains("property=\"enabled\""), "{log}");
+        assert!(log.contains("expected=\"bool\""), "{log}");
+        assert!(log.contains("found=\"string\""), "{log}");
+        assert!(!log.contains("secret-ish"), "{log}");
     }
 
     #[derive(Debug, PartialEq)]

@@ -33,6 +33,7 @@ mod auth;
 mod cast;
 mod client;
 mod cloud;
+pub mod edm;
 mod error;
 mod fields;
 mod nullable;

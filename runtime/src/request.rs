@@ -52,6 +52,10 @@ pub fn path_segment(s: &str) -> String {
 /// The OData URL literal of a value, for function parameters passed as parameter aliases
 /// (`fn(p=@p)?@p=<literal>`): strings in single quotes with quotes doubled, numbers and booleans
 /// as written, `null`, and JSON text for structured values and collections.
+///
+/// This goes through the value's JSON form, so a single [`crate::edm`] value would come out
+/// quoted like a string; use [`crate::edm::UrlLiteral`] for those (`2026-11-29`, `duration'P1D'`).
+/// In a collection they are right as JSON.
 pub fn url_literal<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, crate::Error> {
     let value = serde_json::to_value(value).map_err(crate::Error::Serialize)?;
     Ok(match value {

@@ -134,15 +134,15 @@ pub(super) fn primitive(p: Primitive) -> TokenStream {
         Int32 => quote! { i32 },
         Int64 => quote! { i64 },
         Single => quote! { f32 },
-        Double => quote! { f64 },
-        Decimal => quote! { serde_json::Number },
+        Double => quote! { odata_runtime::edm::Double },
+        Decimal => quote! { odata_runtime::edm::Decimal },
+        Guid => quote! { odata_runtime::edm::Guid },
+        Date => quote! { odata_runtime::edm::Date },
+        DateTimeOffset => quote! { odata_runtime::edm::DateTimeOffset },
+        TimeOfDay => quote! { odata_runtime::edm::TimeOfDay },
+        Duration => quote! { odata_runtime::edm::Duration },
+        Binary => quote! { odata_runtime::edm::Binary },
         String
-        | Guid
-        | Date
-        | DateTimeOffset
-        | TimeOfDay
-        | Duration
-        | Binary
         | Stream
         | AnnotationPath
         | PropertyPath
@@ -151,6 +151,26 @@ pub(super) fn primitive(p: Primitive) -> TokenStream {
         | ModelElementPath => quote! { String },
         _ => quote! { serde_json::Value },
     }
+}
+
+/// Whether a value of this type is one of the `odata_runtime::edm` types (directly or through a
+/// type definition), whose OData URL literal is not its JSON form: a function parameter of it
+/// goes through `odata_runtime::edm::UrlLiteral`. Collections travel as JSON either way.
+pub(super) fn edm_url_literal(model: &Model, t: &TypeUse) -> bool {
+    use Primitive::*;
+    let p = match &t.ty {
+        TypeRef::Primitive(p) => *p,
+        TypeRef::Definition(n) => match model.type_definitions.get(n) {
+            Some(d) => d.underlying_type,
+            None => return false,
+        },
+        _ => return false,
+    };
+    !t.collection
+        && matches!(
+            p,
+            Binary | Date | DateTimeOffset | Decimal | Double | Duration | Guid | TimeOfDay
+        )
 }
 
 /// The Rust type of one value of a type (no collection, no optionality).

@@ -491,12 +491,24 @@ fn bound_operation(
             let arg_idents: Vec<_> = args.iter().map(|a| a.0.clone()).collect();
             let arg_types: Vec<_> = args.iter().map(|a| a.1.clone()).collect();
             let aliases: Vec<_> = args.iter().map(|a| a.2.clone()).collect();
+            // Edm values have URL literals of their own (`duration'P1D'`, unquoted GUIDs)
+            let literals: Vec<TokenStream> = params
+                .iter()
+                .zip(arg_idents.iter().zip(&aliases))
+                .map(|(p, (ident, alias))| {
+                    if super::models::edm_url_literal(model, &p.ty) {
+                        quote! { .query(#alias, odata_runtime::edm::UrlLiteral::url_literal(#ident)) }
+                    } else {
+                        quote! { .query_literal(#alias, #ident) }
+                    }
+                })
+                .collect();
             let method_tokens = quote! {
                 #doc
                 #deprecated
                 pub fn #method(&self #(, #arg_idents: &#arg_types)*) -> odata_runtime::Operation<#expect> {
                     odata_runtime::Operation::new(self.client.clone(), odata_runtime::Request::new(odata_runtime::http::Method::GET, format!("{}{}", self.path, #segment)))
-                        #( .query_literal(#aliases, #arg_idents) )*
+                        #( #literals )*
                 }
             };
             (method_tokens, None)
