@@ -111,14 +111,15 @@ fn is_tls(error: &reqwest::Error) -> bool {
         if s.is::<rustls::Error>() {
             return true;
         }
-        if let Some(io) = s.downcast_ref::<std::io::Error>()
-            && io
-                .get_ref()
-                .is_some_and(|inner| inner.is::<rustls::Error>())
+        // An io::Error's source() skips the error it wraps, and the connector
+        // nests them (Other around InvalidData around the rustls error).
+        source = match s
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
         {
-            return true;
-        }
-        source = s.source();
+            Some(inner) => Some(inner as &(dyn StdError + 'static)),
+            None => s.source(),
+        };
     }
     false
 }

@@ -5,11 +5,11 @@
 use std::io::{Read, Write};
 use std::net::TcpListener;
 
-use odata_runtime::{ReqwestTransport, Transport};
+use odata_runtime::{ReqwestTransport, Transport, TransportErrorKind};
 use rustls::crypto::CryptoProvider;
 
 /// A server that answers the ClientHello in plain HTTP: the handshake starts
-/// (the provider's key shares are sent) and fails.
+/// (the provider's key shares are sent) and fails as a TLS error.
 #[tokio::test]
 async fn handshake_uses_ring_without_installing_a_process_default() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -32,7 +32,8 @@ async fn handshake_uses_ring_without_installing_a_process_default() {
     let request = http::Request::get(format!("https://127.0.0.1:{port}/v1.0/me"))
         .body(Vec::new())
         .unwrap();
-    transport.send(request).await.unwrap_err();
+    let error = transport.send(request).await.unwrap_err();
+    assert_eq!(error.kind(), TransportErrorKind::Tls, "{error}");
 
     let hello = server.join().unwrap();
     assert_eq!(
