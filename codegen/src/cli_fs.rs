@@ -292,6 +292,7 @@ mod tests {
 
     fn generated(list: &[(&str, &str)]) -> GeneratedFiles {
         GeneratedFiles {
+            warnings: Vec::new(),
             files: list
                 .iter()
                 .map(|(p, t)| (p.to_string(), t.to_string()))

@@ -259,6 +259,9 @@ fn generate_crate(args: &GenerateArgs) -> Result<(), Failure> {
         print_diagnostics(&errors);
         fail("generation failed")
     })?;
+    for w in &files.warnings {
+        eprintln!("warning: {w}");
+    }
 
     let unsafe_paths = cli_fs::unsafe_paths(&files);
     if !unsafe_paths.is_empty() {

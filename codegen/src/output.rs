@@ -12,6 +12,40 @@ pub const MARKER: &str = "@generated";
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GeneratedFiles {
     pub files: BTreeMap<String, String>,
+    /// What the caller should warn about: include paths and types that selected nothing.
+    pub warnings: Vec<SelectionWarning>,
+}
+
+/// An include path or type of the options that selected nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SelectionWarning {
+    /// An include path that reaches no entity set, singleton, navigation property or operation.
+    Path(String),
+    /// An include type that names no type of the model.
+    Type(String),
+}
+
+impl SelectionWarning {
+    /// The include path or type, as given.
+    pub fn pattern(&self) -> &str {
+        match self {
+            SelectionWarning::Path(p) | SelectionWarning::Type(p) => p,
+        }
+    }
+}
+
+impl std::fmt::Display for SelectionWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SelectionWarning::Path(p) => write!(
+                f,
+                "include path `{p}` matches no entity set, singleton, navigation property or operation"
+            ),
+            SelectionWarning::Type(t) => {
+                write!(f, "include type `{t}` names no type of the metadata")
+            }
+        }
+    }
 }
 
 /// What to do to an output folder.
@@ -111,6 +145,7 @@ mod tests {
             ("examples/update.rs", "mine"),
         ]);
         let generated = GeneratedFiles {
+            warnings: Vec::new(),
             files: files(&[
                 ("src/lib.rs", "// @generated\nnew"),
                 ("src/same.rs", "// @generated\nsame"),

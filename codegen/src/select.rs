@@ -82,6 +82,10 @@ pub struct Selection {
     /// With area features: the features that compile the enum of each polymorphic type, the
     /// areas whose values are declared with it (every such area holds all its descendants).
     pub polymorphic_areas: BTreeMap<String, BTreeSet<String>>,
+    /// Include paths that selected nothing, as given.
+    pub unmatched_paths: Vec<String>,
+    /// Include types that name no type, as given.
+    pub unmatched_types: Vec<String>,
 }
 
 impl Selection {
@@ -189,6 +193,7 @@ pub fn select(model: &Model, options: &SelectOptions<'_>) -> Selection {
     let patterns: Vec<Vec<Seg>> = options.include_paths.iter().map(|p| compile(p)).collect();
     let mut sel = Selection::default();
     let Some(container) = model.container() else {
+        sel.unmatched_paths = options.include_paths.to_vec();
         add_types(model, options, &mut sel);
         return sel;
     };
@@ -235,6 +240,8 @@ pub fn select(model: &Model, options: &SelectOptions<'_>) -> Selection {
     let mut root_of: BTreeMap<BuilderKey, BTreeSet<String>> = BTreeMap::new();
     let mut paths_of: BTreeMap<BuilderKey, BTreeSet<String>> = BTreeMap::new();
     let mut selected: BTreeSet<BuilderKey> = BTreeSet::new();
+    // Which include paths selected something.
+    let mut hits = vec![false; patterns.len()];
     while let Some(v) = queue.pop_front() {
         let alive = options.all || v.states.iter().any(|s| !s.is_empty());
         if !alive {
@@ -259,7 +266,13 @@ pub fn select(model: &Model, options: &SelectOptions<'_>) -> Selection {
         if !first_visit {
             continue;
         }
-        let matched = options.all || patterns.iter().zip(&v.states).any(|(p, s)| accepts(p, s));
+        let mut matched = options.all;
+        for (i, (p, s)) in patterns.iter().zip(&v.states).enumerate() {
+            if accepts(p, s) {
+                hits[i] = true;
+                matched = true;
+            }
+        }
         if matched {
             selected.insert(v.key.clone());
             let b = sel.builders.entry(v.key.clone()).or_default();
@@ -315,10 +328,13 @@ pub fn select(model: &Model, options: &SelectOptions<'_>) -> Selection {
             }
         } else {
             for op in model.bound_operations(&v.key.entity_type, v.key.collection) {
-                let hit = patterns.iter().zip(&v.states).any(|(p, s)| {
-                    let after = advance(p, s, Some(&op.name));
-                    accepts(p, &after)
-                });
+                let mut hit = false;
+                for (i, (p, s)) in patterns.iter().zip(&v.states).enumerate() {
+                    if accepts(p, &advance(p, s, Some(&op.name))) {
+                        hits[i] = true;
+                        hit = true;
+                    }
+                }
                 if hit {
                     selected.insert(v.key.clone());
                     let b = sel.builders.entry(v.key.clone()).or_default();
@@ -363,6 +379,13 @@ pub fn select(model: &Model, options: &SelectOptions<'_>) -> Selection {
             }
         }
     }
+    sel.unmatched_paths = options
+        .include_paths
+        .iter()
+        .zip(&hits)
+        .filter(|(_, hit)| !**hit)
+        .map(|(p, _)| p.clone())
+        .collect();
     add_types(model, options, &mut sel);
     if options.area_features {
         assign_areas(model, &mut sel, !options.no_derived_types);
@@ -463,6 +486,9 @@ fn add_types(model: &Model, options: &SelectOptions<'_>, sel: &mut Selection) {
             .filter(|q| *q == wanted || q.rsplit('.').next() == Some(wanted.as_str()))
             .cloned()
             .collect::<Vec<_>>();
+        if found.is_empty() {
+            sel.unmatched_types.push(wanted.clone());
+        }
         declared.extend(found);
     }
     for (key, b) in &sel.builders {
@@ -776,6 +802,41 @@ mod tests {
         );
         assert_eq!(sel.types, set(&["circle", "shape"]));
         assert_eq!(sel.polymorphic["test.poly.shape"], set(&["circle"]));
+    }
+
+    #[test]
+    fn include_paths_and_types_that_select_nothing_are_reported() {
+        let model = polymorphism_model();
+        let include_paths = vec![
+            "/users/{id}/memberOf".to_string(),
+            "/users/{id}/memberOff".to_string(),
+            "/deviceManagement/configurations/**".to_string(),
+            "/nowhere/**".to_string(),
+        ];
+        let include_types = vec!["circle".to_string(), "square".to_string()];
+        let sel = select(
+            &model,
+            &SelectOptions {
+                include_paths: &include_paths,
+                include_types: &include_types,
+                ..Default::default()
+            },
+        );
+        assert_eq!(
+            sel.unmatched_paths,
+            ["/users/{id}/memberOff", "/nowhere/**"]
+        );
+        assert_eq!(sel.unmatched_types, ["square"]);
+        // a path that reaches only a bound operation matches it
+        let paths = vec!["/deviceManagement/configurations/{id}/test.poly.assign".to_string()];
+        let sel = select(
+            &model,
+            &SelectOptions {
+                include_paths: &paths,
+                ..Default::default()
+            },
+        );
+        assert!(sel.unmatched_paths.is_empty(), "{:?}", sel.unmatched_paths);
     }
 
     #[test]

@@ -340,6 +340,42 @@ fn generate(out: &Path) -> Output {
 }
 
 #[test]
+fn an_include_path_or_type_that_selects_nothing_is_a_warning_that_names_it() {
+    let dir = TempDir::new("unmatched");
+    let metadata = workspace().join("metadata/graph-beta.csdl");
+    let out = dir.0.join("out");
+    let o = run(&[
+        "generate",
+        "--metadata",
+        metadata.to_str().unwrap(),
+        "--include-path",
+        "/deviceManagement/remoteAssistanceSettings",
+        "--include-path",
+        "/deviceManagement/remoteAssistanceSetting",
+        "--include-type",
+        "remoteAssistanceState",
+        "--include-type",
+        "microsoft.graph.noSuchType",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_exit(&o, 0);
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "warning: include path `/deviceManagement/remoteAssistanceSetting` matches no"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: include type `microsoft.graph.noSuchType` names no type"),
+        "{err}"
+    );
+    // the ones that select something are not named
+    assert_eq!(err.matches("warning:").count(), 2, "{err}");
+}
+
+#[test]
 fn generate_refuses_a_folder_it_did_not_generate() {
     let dir = TempDir::new("foreign");
     let notes = dir.write("out/notes.txt", "my notes\n");

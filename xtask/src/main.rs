@@ -12,6 +12,7 @@ use odata_codegen::diagnostics::Diagnostic;
 use odata_codegen::emit::{GenerateOptions, generate};
 use odata_codegen::model::load_model;
 use odata_codegen::output::{self, GeneratedFiles, Plan};
+use odata_codegen::syntax::Pos;
 
 use cli_fs::FsLoader;
 
@@ -147,7 +148,8 @@ fn diagnostics(list: &[Diagnostic]) -> String {
 /// Loads the model named by `metadata/codegen.toml` and generates the crate's files; also returns
 /// the model's warnings.
 fn generate_files(root: &Path) -> Result<(GeneratedFiles, Vec<Diagnostic>), String> {
-    let config = parse_config(&read_text(root, CONFIG)?, CONFIG).map_err(|d| d.to_string())?;
+    let config_text = read_text(root, CONFIG)?;
+    let config = parse_config(&config_text, CONFIG).map_err(|d| d.to_string())?;
     let overlay = match &config.overlay {
         None => Overlay::default(),
         Some(file) => {
@@ -177,7 +179,18 @@ fn generate_files(root: &Path) -> Result<(GeneratedFiles, Vec<Diagnostic>), Stri
         no_derived_types: !config.derived_types,
     };
     let files = generate(&model, &options).map_err(|errors| diagnostics(&errors))?;
-    Ok((files, model.warnings))
+    let mut warnings = model.warnings;
+    warnings.extend(files.warnings.iter().map(|w| {
+        // the entry's line in the configuration, when it is written there as a string
+        let quoted = format!("\"{}\"", w.pattern());
+        let line = config_text
+            .lines()
+            .position(|l| l.contains(&quoted))
+            .and_then(|i| u32::try_from(i + 1).ok())
+            .unwrap_or(1);
+        Diagnostic::warning(CONFIG, Pos { line, col: 1 }, w.to_string())
+    }));
+    Ok((files, warnings))
 }
 
 #[cfg(test)]
@@ -192,5 +205,34 @@ mod tests {
             Ok(stale) => assert!(stale.is_empty(), "{}", stale_message(&stale)),
             Err(message) => panic!("{message}"),
         }
+    }
+
+    /// An include path of the configuration that selects nothing is a warning at its line.
+    #[test]
+    fn an_unmatched_include_path_is_a_warning_at_its_line() {
+        let root = std::env::temp_dir().join(format!("xtask-unmatched-{}", std::process::id()));
+        let metadata = root.join("metadata");
+        std::fs::create_dir_all(&metadata).expect("mkdir");
+        let source = workspace_root().join("metadata");
+        for file in ["graph-beta.csdl", "operations.toml"] {
+            std::fs::copy(source.join(file), metadata.join(file)).expect("copy");
+        }
+        std::fs::write(
+            metadata.join("codegen.toml"),
+            "metadata = \"graph-beta.csdl\"\ncrate_name = \"x\"\napi_version = \"beta\"\n\
+             include_paths = [\n  \"/deviceManagement/remoteAssistanceSettings\",\n  \"/deviceManagement/nothing\",\n]\n",
+        )
+        .expect("write the configuration");
+        let result = generate_files(&root);
+        let _ = std::fs::remove_dir_all(&root);
+        let (_, warnings) = result.expect("generates");
+        let text: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            text,
+            [
+                "metadata/codegen.toml:6:1: warning: include path `/deviceManagement/nothing` matches no \
+              entity set, singleton, navigation property or operation"
+            ]
+        );
     }
 }

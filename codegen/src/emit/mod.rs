@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use crate::config::Overlay;
 use crate::diagnostics::Diagnostic;
 use crate::model::Model;
-use crate::output::{GeneratedFiles, is_safe_relative_path};
+use crate::output::{GeneratedFiles, SelectionWarning, is_safe_relative_path};
 use crate::select::{SelectOptions, select};
 use crate::syntax::Pos;
 
@@ -116,6 +116,20 @@ pub fn generate(
         .map(|b| format!("{b:02x}"))
         .collect();
     let mut files = GeneratedFiles::default();
+    files.warnings.extend(
+        selection
+            .unmatched_paths
+            .iter()
+            .cloned()
+            .map(SelectionWarning::Path),
+    );
+    files.warnings.extend(
+        selection
+            .unmatched_types
+            .iter()
+            .cloned()
+            .map(SelectionWarning::Type),
+    );
     let mut errors = Vec::new();
     for (path, ids) in layout {
         let mut text = options.header("//", &sha256);
