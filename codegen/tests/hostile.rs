@@ -953,27 +953,41 @@ fn invalid_names_give_one_located_error_each_and_generate_writes_nothing() {
     let bytes = std::fs::read(&fixture).expect("fixture");
     let errors = load_model("names.xml", &bytes, &mut NoReferences).expect_err("invalid names");
     let text = String::from_utf8(bytes).expect("UTF-8");
-    // one error per invalid `Name`, on the line that holds it
-    let bad: Vec<usize> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| {
-            l.split_once(" Name=\"").is_some_and(|(_, rest)| {
-                let name = rest.split('"').next().unwrap_or_default();
-                name.is_empty()
-                    || name.chars().count() > 128
-                    || !name.chars().all(|c| c.is_alphanumeric() || c == '_')
-                    || name.starts_with(|c: char| c.is_ascii_digit())
-            })
+    // one error per invalid `Name`, on the line that holds it, except a property's: a property
+    // name that is not empty only warns (its wire name is kept, its Rust field named from it)
+    let invalid = |l: &str| {
+        l.split_once(" Name=\"").is_some_and(|(_, rest)| {
+            let name = rest.split('"').next().unwrap_or_default();
+            name.is_empty()
+                || name.chars().count() > 128
+                || !name.chars().all(|c| c.is_alphanumeric() || c == '_')
+                || name.starts_with(|c: char| c.is_ascii_digit())
         })
-        .map(|(i, _)| i + 1)
-        .collect();
-    let lines_reported: Vec<usize> = errors.iter().map(|d| d.pos.line as usize).collect();
+    };
+    let warns = |l: &str| l.trim_start().starts_with("<Property ") && !l.contains(" Name=\"\"");
+    let lines_where = |f: &dyn Fn(&str) -> bool| -> Vec<usize> {
+        text.lines()
+            .enumerate()
+            .filter(|(_, l)| f(l))
+            .map(|(i, _)| i + 1)
+            .collect()
+    };
+    let bad = lines_where(&|l| invalid(l) && !warns(l));
+    let warned = lines_where(&|l| invalid(l) && warns(l));
+    assert!(!warned.is_empty());
+    let (errs, warnings): (Vec<_>, Vec<_>) = errors.iter().partition(|d| d.is_error());
+    let lines_reported: Vec<usize> = errs.iter().map(|d| d.pos.line as usize).collect();
     assert_eq!(lines_reported, bad, "{}", lines(&errors));
+    let lines_warned: Vec<usize> = warnings.iter().map(|d| d.pos.line as usize).collect();
+    assert_eq!(lines_warned, warned, "{}", lines(&errors));
     assert!(
-        errors
-            .iter()
+        errs.iter()
             .all(|d| d.message.contains("is not a valid CSDL name"))
+    );
+    assert!(
+        warnings
+            .iter()
+            .all(|d| d.message.contains("is not a CSDL SimpleIdentifier"))
     );
 
     let out = workspace_root().join("target/hostile-invalid-out");

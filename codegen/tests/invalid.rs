@@ -2,6 +2,10 @@
 //! diagnostics of its sibling `.expected` file (`FILE:LINE:COL: error: message`, one a line, FILE
 //! being the fixture's file name), in the order `load_model` reports them.
 //!
+//! Lenient CSDL: every file in `tests/fixtures/lenient/` (what real documents do that CSDL does not
+//! allow, or that it allows and that once was rejected) must load, with exactly the warnings of its
+//! `.expected` file (empty when none).
+//!
 //! `UPDATE_EXPECTED=1 cargo test -p odata-codegen --test invalid` rewrites the `.expected` files;
 //! read every one before committing it: the line and column must point at the culprit.
 
@@ -12,6 +16,10 @@ use odata_codegen::model::{LoadedSource, SourceLoader, load_model};
 
 fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/invalid")
+}
+
+fn lenient_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lenient")
 }
 
 /// Resolves references to the other fixtures of the folder (`Uri="sibling.xml"`); anything else is
@@ -32,8 +40,12 @@ impl SourceLoader for Siblings {
 
 /// Fixture file name -> bytes, for every `.xml` and `.csdl` file of the folder.
 fn fixtures() -> BTreeMap<String, Vec<u8>> {
+    fixtures_in(&fixture_dir())
+}
+
+fn fixtures_in(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
-    for entry in std::fs::read_dir(fixture_dir()).expect("fixture folder") {
+    for entry in std::fs::read_dir(dir).expect("fixture folder") {
         let path = entry.expect("entry").path();
         let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
             continue;
@@ -185,5 +197,65 @@ fn a_third_duplicate_names_the_first_declaration() {
             "dup.xml:10:45: error: duplicate member `x` in enum type `e`: already declared at 10:26",
             "dup.xml:10:64: error: duplicate member `x` in enum type `e`: already declared at 10:26",
         ]
+    );
+}
+
+/// Lenient fixtures load, each with exactly the warnings of its `.expected` file, and every
+/// warning is located in the fixture.
+#[test]
+fn every_lenient_fixture_loads_with_its_expected_warnings() {
+    let all = fixtures_in(&lenient_dir());
+    assert!(all.len() >= 3, "fixtures missing: {:?}", all.keys());
+    let update = std::env::var_os("UPDATE_EXPECTED").is_some();
+    let mut failures = Vec::new();
+    for (name, bytes) in &all {
+        let mut loader = Siblings(all.clone());
+        let model = load_model(name, bytes, &mut loader).unwrap_or_else(|errors| {
+            panic!(
+                "{name} does not load:\n{}",
+                errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )
+        });
+        let lines = bytes.split(|b| *b == b'\n').count();
+        for w in &model.warnings {
+            assert!(!w.is_error(), "{name}: {w}");
+            assert!(
+                w.file == *name
+                    && w.pos.line >= 1
+                    && w.pos.line as usize <= lines
+                    && w.pos.col >= 1,
+                "{name}: {w} is outside its file"
+            );
+        }
+        let actual: Vec<String> = model.warnings.iter().map(ToString::to_string).collect();
+        let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
+        let path = lenient_dir().join(format!("{stem}.expected"));
+        if update {
+            let text: String = actual.iter().map(|l| format!("{l}\n")).collect();
+            std::fs::write(&path, text).expect("write expected");
+            continue;
+        }
+        let expected: Vec<String> = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .lines()
+            .map(str::to_string)
+            .collect();
+        if actual != expected {
+            failures.push(format!(
+                "{name}:\n  expected:\n    {}\n  actual:\n    {}",
+                expected.join("\n    "),
+                actual.join("\n    ")
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} fixture(s) differ (UPDATE_EXPECTED=1 rewrites them):\n{}",
+        failures.len(),
+        failures.join("\n")
     );
 }

@@ -1087,8 +1087,8 @@ fn error_invalid_name_is_reported_by_the_reader() {
     assert_eq!(
         errors("bad.xml", &text),
         [
-            "bad.xml:4:7: error: `1st` is not a valid CSDL name: a name starts with a letter or underscore, then letters, digits or underscores (at most 128 characters)",
-            "bad.xml:5:7: error: `two words` is not a valid CSDL name: a name starts with a letter or underscore, then letters, digits or underscores (at most 128 characters)",
+            "bad.xml:4:7: error: `1st` is not a valid CSDL name: a name starts with a letter or underscore, then letters, digits, underscores, combining marks or connector punctuation (at most 128 characters)",
+            "bad.xml:5:7: error: `two words` is not a valid CSDL name: a name starts with a letter or underscore, then letters, digits, underscores, combining marks or connector punctuation (at most 128 characters)",
         ]
     );
 }

@@ -35,7 +35,7 @@ fn reports_every_non_fatal_error_with_file_line_and_column() {
     assert_eq!(
         lines,
         [
-            "bad.csdl:2:3: error: `9lives` is not a valid CSDL name: a name starts with a letter or underscore, then letters, digits or underscores (at most 128 characters)",
+            "bad.csdl:2:3: error: `9lives` is not a valid CSDL name: a name starts with a letter or underscore, then letters, digits, underscores, combining marks or connector punctuation (at most 128 characters)",
             "bad.csdl:2:77: error: `big` is not a valid `MaxLength` facet: expected `max` or a non-negative integer",
             "bad.csdl:3:46: error: `x` is not a valid enumeration member `Value`: expected an integer",
         ]

@@ -106,7 +106,8 @@ pub fn load_model_with(
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut requested: BTreeSet<(String, String)> = BTreeSet::new();
     seen.insert(name.to_string());
-    let main = read_document(bytes, name, options)?;
+    let mut main = read_document(bytes, name, options)?;
+    warnings.append(&mut main.warnings);
     docs.push(LoadedDocument {
         name: name.to_string(),
         doc: main,
@@ -157,12 +158,20 @@ pub fn load_model_with(
                         continue;
                     }
                     match read_document(&source.bytes, &source.name, options) {
-                        Ok(doc) => docs.push(LoadedDocument {
-                            name: source.name,
-                            doc,
-                            unavailable: Vec::new(),
-                        }),
-                        Err(mut e) => errors.append(&mut e),
+                        Ok(mut doc) => {
+                            warnings.append(&mut doc.warnings);
+                            docs.push(LoadedDocument {
+                                name: source.name,
+                                doc,
+                                unavailable: Vec::new(),
+                            });
+                        }
+                        Err(e) => {
+                            let (mut e, mut w): (Vec<_>, Vec<_>) =
+                                e.into_iter().partition(Diagnostic::is_error);
+                            errors.append(&mut e);
+                            warnings.append(&mut w);
+                        }
                     }
                 }
                 Err(reason) => {

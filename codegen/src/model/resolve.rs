@@ -1327,6 +1327,22 @@ impl Builder<'_> {
         })
     }
 
+    /// A primitive type written without `Edm.` (`Int32`, as older odata.net samples do): read as
+    /// the `Edm` type, with a warning. Such a name cannot name a schema type, whose names are
+    /// always qualified.
+    fn unqualified_primitive(&mut self, doc: usize, pos: Pos, name: &str) -> Option<Primitive> {
+        if name.contains('.') {
+            return None;
+        }
+        let p = Primitive::from_edm_name(name)?;
+        self.found.warn(
+            doc,
+            pos,
+            format!("type `{name}` is not qualified: it is read as `Edm.{name}`, which is how CSDL writes it"),
+        );
+        Some(p)
+    }
+
     /// What a written type name names, and its qualified form when that differs from `name`.
     fn type_kind(
         &mut self,
@@ -1346,6 +1362,9 @@ impl Builder<'_> {
                     None
                 }
             };
+        }
+        if let Some(p) = self.unqualified_primitive(doc, pos, name) {
+            return Some((TypeKindOf::Primitive(p), None));
         }
         let q = self.qualify(doc, name);
         let kind = match self.kinds.get(&*q) {
@@ -1540,7 +1559,11 @@ impl Builder<'_> {
         let Some(text) = text else {
             return Primitive::Int32;
         };
-        match text.strip_prefix("Edm.").and_then(Primitive::from_edm_name) {
+        let primitive = match text.strip_prefix("Edm.") {
+            Some(p) => Primitive::from_edm_name(p),
+            None => self.unqualified_primitive(d, pos, text),
+        };
+        match primitive {
             Some(p) if allowed.is_empty() || allowed.contains(&p) => p,
             _ => {
                 let msg = if allowed.is_empty() {

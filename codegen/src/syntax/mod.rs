@@ -3,6 +3,8 @@
 //! Names are kept exactly as the document spells them (alias-qualified or not); nothing is resolved
 //! here and no Rust names appear. Every node carries the position of its start tag.
 
+mod identifier;
+mod identifier_tables;
 mod reader;
 
 pub use reader::{ReadOptions, configure_xml, read_document};
@@ -29,6 +31,9 @@ pub struct Document {
     pub schemas: Vec<Schema>,
     /// Every `Annotation` element of the document, wherever it stands (nested ones included).
     pub annotation_count: usize,
+    /// What the document does that CSDL does not allow but that is read anyway (a property name
+    /// that is not a SimpleIdentifier, say), in source order.
+    pub warnings: Vec<crate::diagnostics::Diagnostic>,
     pub pos: Pos,
 }
 

@@ -15,6 +15,7 @@ use quick_xml::escape::{EscapeError, resolve_predefined_entity};
 use quick_xml::events::attributes::AttrError;
 use quick_xml::events::{BytesStart, Event};
 
+use super::identifier::{NAME_RULE, is_namespace, is_simple_identifier};
 use super::{
     ActionImport, Annotation, AnnotationBlock, ConstantKind, Document, EntityContainer, EntitySet,
     EnumMember, EnumType, Expr, Facets, FunctionImport, Include, IncludeAnnotations, Key,
@@ -47,8 +48,6 @@ impl Default for ReadOptions {
 
 /// What every rejection of another CSDL generation ends with.
 const SUPPORTED: &str = "only OData V4 CSDL (edmx Version 4.0 or 4.01, namespace http://docs.oasis-open.org/odata/ns/edm) is supported";
-
-const NAME_RULE: &str = "a name starts with a letter or underscore, then letters, digits or underscores (at most 128 characters)";
 
 /// Reads one CSDL XML document.
 ///
@@ -95,10 +94,22 @@ fn read_whole(
     let mut reader = CsdlReader::new(text, file, options, Cursor::new());
     // A fatal error has already been recorded in `reader.errors`.
     let _ = reader.read_events().and_then(|()| reader.eof());
-    if reader.errors.is_empty() {
-        Ok(reader.doc)
+    let (errors, warnings) = (reader.errors, reader.warnings);
+    outcome(reader.doc, errors, warnings)
+}
+
+/// The document with its warnings, or the errors followed by the warnings.
+fn outcome(
+    mut doc: Document,
+    mut errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+) -> Result<Document, Vec<Diagnostic>> {
+    if errors.is_empty() {
+        doc.warnings = warnings;
+        Ok(doc)
     } else {
-        Err(reader.errors)
+        errors.extend(warnings);
+        Err(errors)
     }
 }
 
@@ -222,12 +233,17 @@ fn read_split(
                 // It dropped only this half's earlier errors.
                 return None;
             }
-            Some((reader.doc, reader.errors, reader.context_closed))
+            Some((
+                reader.doc,
+                reader.errors,
+                reader.warnings,
+                reader.context_closed,
+            ))
         })?;
         let head = std::str::from_utf8(first).ok();
         let mut reader = head.map(|text| CsdlReader::new(text, file, options, Cursor::new()));
         let head_ok = reader.as_mut().is_some_and(|r| r.read_events().is_ok());
-        let (tail, tail_errors, closed) = rest.join().ok()??;
+        let (tail, tail_errors, tail_warnings, closed) = rest.join().ok()??;
         let mut reader = reader.filter(|_| head_ok)?;
         let context_ok = reader.root == RootState::Open
             && reader.open.len() == SPLIT_CONTEXT
@@ -257,11 +273,9 @@ fn read_split(
         doc.annotation_count += tail.annotation_count;
         let mut errors = reader.errors;
         errors.extend(tail_errors);
-        Some(if errors.is_empty() {
-            Ok(doc)
-        } else {
-            Err(errors)
-        })
+        let mut warnings = reader.warnings;
+        warnings.extend(tail_warnings);
+        Some(outcome(doc, errors, warnings))
     })
 }
 
@@ -440,64 +454,61 @@ fn local_name(qname: &str) -> &str {
     qname
 }
 
-/// ASCII bytes of a SimpleIdentifier: 1 may start it (letters, `_`), 2 may only follow (digits).
-const IDENT: [u8; 128] = {
-    let mut table = [0u8; 128];
-    let mut i = 0;
-    while i < 128 {
-        let c = i as u8;
-        table[i] = if c.is_ascii_alphabetic() || c == b'_' {
-            1
-        } else if c.is_ascii_digit() {
-            2
-        } else {
-            0
-        };
-        i += 1;
+/// Checks the syntax of an external annotation target: a qualified name (or a namespace), for an
+/// operation optionally followed by the parenthesized types of its overload's parameters
+/// (`ns.f(ns.T,Collection(Edm.String))`, `ns.a()`), then `/`-separated path segments. Whether the
+/// target names something is the resolver's question; a target that cannot name anything is an
+/// error here. Path segments may be property names, which need not be SimpleIdentifiers.
+fn target_syntax(target: &str) -> Result<(), String> {
+    let opened = target.bytes().filter(|&b| b == b'(').count();
+    let closed = target.bytes().filter(|&b| b == b')').count();
+    if opened != closed {
+        return Err("unbalanced parentheses".to_string());
     }
-    table
-};
-
-/// A CSDL SimpleIdentifier: a letter or `_`, then letters, digits or `_`; at most 128 characters.
-pub(crate) fn is_simple_identifier(s: &str) -> bool {
-    let b = s.as_bytes();
-    match b.first() {
-        Some(&c) if c < 128 && IDENT[c as usize] == 1 => {}
-        Some(&c) if c >= 128 => return is_unicode_identifier(s),
-        _ => return false,
-    }
-    for &c in &b[1..] {
-        if c >= 128 {
-            return is_unicode_identifier(s);
-        }
-        if IDENT[c as usize] == 0 {
-            return false;
-        }
-    }
-    b.len() <= 128
-}
-
-fn is_unicode_identifier(s: &str) -> bool {
-    let mut chars = s.chars();
-    let Some(first) = chars.next() else {
-        return false;
+    let (head, path) = match target.split_once('/') {
+        Some((head, path)) => (head, Some(path)),
+        None => (target, None),
     };
-    if !(first == '_' || first.is_alphabetic()) {
-        return false;
+    let name = match head.split_once('(') {
+        Some((name, rest)) => {
+            let Some(list) = rest.strip_suffix(')') else {
+                return Err("text follows the parameter list".to_string());
+            };
+            if !list.trim().is_empty() {
+                for entry in list.split(',') {
+                    let entry = entry.trim();
+                    if entry.is_empty() {
+                        return Err("the parameter list has an empty entry".to_string());
+                    }
+                    let ty = entry
+                        .strip_prefix("Collection(")
+                        .and_then(|t| t.strip_suffix(')'))
+                        .map_or(entry, str::trim);
+                    if !is_namespace(ty) {
+                        return Err(format!(
+                            "`{entry}` in the parameter list is not a type name"
+                        ));
+                    }
+                }
+            }
+            name
+        }
+        None => head,
+    };
+    if !is_namespace(name) {
+        return Err(format!("`{name}` is not a qualified name"));
     }
-    let mut n = 1;
-    for c in chars {
-        n += 1;
-        if !(c == '_' || c.is_alphanumeric()) {
-            return false;
+    for segment in path.into_iter().flat_map(|p| p.split('/')) {
+        if segment.is_empty() {
+            return Err("a path segment is empty".to_string());
+        }
+        if segment.contains(['(', ')', ',']) {
+            return Err(format!(
+                "path segment `{segment}` holds a parenthesis or comma"
+            ));
         }
     }
-    n <= 128
-}
-
-/// A CSDL namespace: SimpleIdentifiers separated by dots.
-pub(crate) fn is_namespace(s: &str) -> bool {
-    !s.is_empty() && s.split('.').all(is_simple_identifier)
+    Ok(())
 }
 
 fn constant_kind(name: &str) -> Option<ConstantKind> {
@@ -716,6 +727,7 @@ struct CsdlReader<'a> {
     max_depth: usize,
     cursor: Cursor,
     errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
     open: Vec<Open<'a>>,
     frames: Vec<Frame>,
     doc: Document,
@@ -769,6 +781,7 @@ impl<'a> CsdlReader<'a> {
             max_depth: options.max_depth,
             cursor,
             errors: Vec::new(),
+            warnings: Vec::new(),
             open: Vec::new(),
             frames: Vec::new(),
             doc: Document::default(),
@@ -800,6 +813,11 @@ impl<'a> CsdlReader<'a> {
         self.errors.push(Diagnostic::error(self.file, pos, message));
     }
 
+    fn warning_at(&mut self, pos: Pos, message: impl Into<String>) {
+        self.warnings
+            .push(Diagnostic::warning(self.file, pos, message));
+    }
+
     fn fatal(&mut self, off: usize, message: impl Into<String>) -> Fatal {
         self.error(off, message);
         Fatal
@@ -809,6 +827,7 @@ impl<'a> CsdlReader<'a> {
     fn reject(&mut self, off: usize, message: String) -> Fatal {
         self.rejected = true;
         self.errors.clear();
+        self.warnings.clear();
         self.fatal(off, message)
     }
 
@@ -1475,10 +1494,23 @@ impl<'a> CsdlReader<'a> {
             (Frame::Schema(_), "Annotations") => {
                 Frame::AnnotationBlock(self.annotation_block(e, qname, off))
             }
-            (Frame::Structured(..), "Key") => Frame::Key(Key {
-                property_refs: Vec::new(),
-                pos: self.pos_at(off),
-            }),
+            (Frame::Structured(_, t), "Key") => {
+                let first = t.key.as_ref().map(|k| k.pos);
+                let name = t.name.clone();
+                let pos = self.pos_at(off);
+                if let Some(first) = first {
+                    self.error_at(
+                        pos,
+                        format!(
+                            "`{name}` has a second `Key` element: a type declares one key (the first is at {first})"
+                        ),
+                    );
+                }
+                Frame::Key(Key {
+                    property_refs: Vec::new(),
+                    pos,
+                })
+            }
             (Frame::Structured(..), "Property") => {
                 let p = self.property(e, qname, off);
                 if empty {
@@ -1838,7 +1870,20 @@ impl<'a> CsdlReader<'a> {
                 this.facet(&mut p.facets, key, &v);
             }
         });
-        self.check_named(&n, qname, Some("Type"));
+        match n.name.as_deref() {
+            Some(name) if !name.is_empty() && !is_simple_identifier(name) => {
+                // Graph's own metadata declares `request-id`: the name only travels as a JSON
+                // member name, and the Rust field is named from it (`naming`).
+                self.warning_at(
+                    n.pos,
+                    format!(
+                        "property name `{name}` is not a CSDL SimpleIdentifier; accepted: its wire name stays exactly `{name}`, and its Rust field gets a valid name"
+                    ),
+                );
+                self.require(n.reference.is_some(), qname, "Type", n.pos);
+            }
+            _ => self.check_named(&n, qname, Some("Type")),
+        }
         (p.pos, p.name, p.type_name) = n.parts();
         p
     }
@@ -2131,9 +2176,13 @@ impl<'a> CsdlReader<'a> {
             ..Default::default()
         };
         let mut has_target = false;
-        self.attrs(e, |_, key, v| match key {
+        self.attrs(e, |this, key, v| match key {
             "Target" => {
                 has_target = true;
+                if let Err(why) = target_syntax(&v.s) {
+                    let message = format!("`{}` is not a valid annotation target: {why}", v.s);
+                    this.error(v.off, message);
+                }
                 b.target = v.string();
             }
             "Qualifier" => b.qualifier = Some(v.string()),

@@ -553,37 +553,130 @@ fn invalid_names_are_all_reported() {
 <EnumType Name="ok"><Member Name="" /></EnumType>
 <ComplexType Name="_ok1"/>
 <ComplexType Name="x.y"/>
+<ComplexType Name="a‿b"><Property Name="" Type="Edm.String"/></ComplexType>
 "#,
     );
     let msg = |n: &str| format!("`{n}` is not a valid CSDL name: {NAME_RULE}");
+    // errors first, then the warnings: a property name only warns
     assert_eq!(
         errs,
         [
             ("4:1".to_string(), msg("9lives")),
-            ("4:27".to_string(), msg("a-b")),
             ("5:21".to_string(), msg("")),
             ("7:1".to_string(), msg("x.y")),
+            ("8:25".to_string(), msg("")),
+            ("4:27".to_string(), "property name `a-b` is not a CSDL SimpleIdentifier; accepted: its wire name stays exactly `a-b`, and its Rust field gets a valid name".to_string()),
         ]
     );
     assert_eq!(
         msg("9lives"),
-        "`9lives` is not a valid CSDL name: a name starts with a letter or underscore, then letters, digits or underscores (at most 128 characters)"
+        "`9lives` is not a valid CSDL name: a name starts with a letter or underscore, then letters, digits, underscores, combining marks or connector punctuation (at most 128 characters)"
     );
 }
 
 #[test]
-fn name_rules() {
-    assert!(is_simple_identifier("a"));
-    assert!(is_simple_identifier("_"));
-    assert!(is_simple_identifier("Ünïcode_名前1"));
-    assert!(is_simple_identifier(&"a".repeat(128)));
-    assert!(!is_simple_identifier(&"a".repeat(129)));
-    assert!(!is_simple_identifier("1a"));
-    assert!(!is_simple_identifier("a b"));
-    assert!(!is_simple_identifier(""));
-    assert!(is_namespace("microsoft.graph.callRecords"));
-    assert!(!is_namespace("a..b"));
-    assert!(!is_namespace(".a"));
+fn a_property_name_that_is_no_identifier_is_read_with_a_warning() {
+    let doc = read(
+        r#"<Schema Namespace="n" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+<ComplexType Name="headers"><Property Name="request-id" Type="Edm.String"/><Property Name="ok" Type="Edm.String"/></ComplexType>
+</Schema>"#,
+    );
+    let t = &doc.schemas[0].complex_types[0];
+    assert_eq!(t.properties[0].name, "request-id");
+    let warnings: Vec<String> = doc.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with(
+            "t.csdl:2:29: warning: property name `request-id` is not a CSDL SimpleIdentifier"
+        ),
+        "{warnings:?}"
+    );
+    // navigation properties stay errors: they name builder methods and URL segments
+    let errs = schema_errors(
+        r#"<EntityType Name="e"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/><NavigationProperty Name="x-y" Type="n.e"/></EntityType>"#,
+    );
+    assert_eq!(
+        errs,
+        [(
+            "4:113".to_string(),
+            format!("`x-y` is not a valid CSDL name: {NAME_RULE}")
+        )]
+    );
+}
+
+#[test]
+fn two_keys_on_one_type_are_an_error() {
+    let errs = schema_errors(
+        r#"<EntityType Name="e">
+<Key><PropertyRef Name="id"/></Key>
+<Key><PropertyRef Name="other"/></Key>
+<Property Name="id" Type="Edm.String" Nullable="false"/>
+</EntityType>"#,
+    );
+    assert_eq!(
+        errs,
+        [(
+            "6:1".to_string(),
+            "`e` has a second `Key` element: a type declares one key (the first is at 5:1)"
+                .to_string()
+        )]
+    );
+}
+
+#[test]
+fn annotation_target_syntax() {
+    for ok in [
+        "n.t",
+        "n",
+        "n.t/p",
+        "n.t/request-id",
+        "n.c/set/nav",
+        "n.t/n.derived/p",
+        "n.f()",
+        "n.f(n.t)",
+        "n.f(n.t, Collection(Edm.String))",
+        "n.f(Collection(n.t))/param",
+        "n.f/$ReturnType",
+    ] {
+        assert_eq!(target_syntax(ok), Ok(()), "{ok}");
+    }
+    for (bad, why) in [
+        ("n.f(n.t,)", "the parameter list has an empty entry"),
+        ("n.f(,n.t)", "the parameter list has an empty entry"),
+        ("n.f(n.t,,n.u)", "the parameter list has an empty entry"),
+        ("n.f(n.t", "unbalanced parentheses"),
+        ("n.f(n.t))", "unbalanced parentheses"),
+        ("n.f(Collection(n.t)", "unbalanced parentheses"),
+        ("n.f(n.t)x", "text follows the parameter list"),
+        ("n.f(a b)", "`a b` in the parameter list is not a type name"),
+        (
+            "n.f(Collection(n.t)x)",
+            "`Collection(n.t)x` in the parameter list is not a type name",
+        ),
+        ("", "`` is not a qualified name"),
+        ("n..t", "`n..t` is not a qualified name"),
+        ("/n.t", "`` is not a qualified name"),
+        ("n.t/", "a path segment is empty"),
+        ("n.t//p", "a path segment is empty"),
+        (
+            "n.t/p(x)",
+            "path segment `p(x)` holds a parenthesis or comma",
+        ),
+        ("n.t/p,q", "path segment `p,q` holds a parenthesis or comma"),
+    ] {
+        assert_eq!(target_syntax(bad), Err(why.to_string()), "{bad}");
+    }
+    let errs = schema_errors(
+        r#"<Annotations Target="n.f(n.t,)"><Annotation Term="Core.Description" String="x"/></Annotations>"#,
+    );
+    assert_eq!(
+        errs,
+        [(
+            "4:22".to_string(),
+            "`n.f(n.t,)` is not a valid annotation target: the parameter list has an empty entry"
+                .to_string()
+        )]
+    );
 }
 
 #[test]
