@@ -197,6 +197,25 @@ fn flags_travel_as_comma_separated_member_names() {
 }
 "##;
 
+/// A test run inside the generated `names` crate: property names that are not SimpleIdentifiers
+/// get valid fields and travel under their names exactly.
+const NAMES_WIRE_TEST: &str = r##"
+use fixture_names::models::ResponseHeaders;
+use fixture_names::runtime::Nullable;
+
+#[test]
+fn property_names_that_are_no_identifiers_keep_their_wire_names() {
+    let text = r#"{"request-id":"r1","client-request-id":"c1","tie‿break":3,"request_id":"other"}"#;
+    let headers: ResponseHeaders = serde_json::from_str(text).unwrap();
+    assert_eq!(headers.request_u002d_id, Nullable::Value("r1".to_string()));
+    assert_eq!(headers.client_u002d_request_u002d_id, Nullable::Value("c1".to_string()));
+    assert_eq!(headers.tie_u203f_break, Nullable::Value(3));
+    assert_eq!(headers.additional_properties["request_id"], "other");
+    let written = serde_json::to_value(&headers).unwrap();
+    assert_eq!(written, serde_json::from_str::<serde_json::Value>(text).unwrap());
+}
+"##;
+
 /// A test run inside the generated `polymorphism` crate.
 const POLYMORPHISM_WIRE_TEST: &str = r##"
 use fixture_polymorphism::models::{
@@ -590,6 +609,9 @@ fn fixture_crates_compile_without_warnings() {
     let wire_test = root.join("polymorphism/tests/wire.rs");
     std::fs::create_dir_all(wire_test.parent().expect("parent")).expect("mkdir");
     std::fs::write(&wire_test, POLYMORPHISM_WIRE_TEST).expect("write the wire test");
+    let wire_test = root.join("names/tests/wire.rs");
+    std::fs::create_dir_all(wire_test.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&wire_test, NAMES_WIRE_TEST).expect("write the wire test");
     // the downstream crate warns on purpose; it is checked on its own below
     let clippy = [
         "clippy",
@@ -614,12 +636,14 @@ fn fixture_crates_compile_without_warnings() {
                 "fixture-flags-enum",
                 "-p",
                 "fixture-primitives",
+                "-p",
+                "fixture-names",
                 "--no-default-features"
             ],
             &[],
             &[]
         ),
-        "the flags or primitives fixture crate's wire test fails"
+        "the flags, primitives or names fixture crate's wire test fails"
     );
     assert!(
         cargo(
