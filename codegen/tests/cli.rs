@@ -172,6 +172,38 @@ fn inspect_reports_malformed_input_with_its_location() {
     );
 }
 
+/// What is lenient warns and exits 0; what is strict fails with exit 1; both located.
+#[test]
+fn inspect_warns_on_lenient_input_and_fails_on_strict_errors() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let lenient = fixtures.join("lenient/property_names.xml");
+    let o = inspect(&lenient);
+    assert_exit(&o, 0);
+    let warning = format!(
+        "{}:8:9: warning: property name `request-id` is not a CSDL SimpleIdentifier",
+        lenient.display()
+    );
+    assert!(stderr(&o).contains(&warning), "{}", stderr(&o));
+    let lenient = fixtures.join("lenient/unqualified_primitives.xml");
+    let o = inspect(&lenient);
+    assert_exit(&o, 0);
+    assert!(
+        stderr(&o).contains("warning: type `Int32` is not qualified: it is read as `Edm.Int32`"),
+        "{}",
+        stderr(&o)
+    );
+    for (name, at) in [
+        ("semantic_two_keys.xml", "11:9"),
+        ("semantic_malformed_annotation_target.xml", "10:28"),
+    ] {
+        let strict = fixtures.join("invalid").join(name);
+        let o = inspect(&strict);
+        assert_exit(&o, 1);
+        let error = format!("{}:{at}: error: ", strict.display());
+        assert!(stderr(&o).contains(&error), "{}", stderr(&o));
+    }
+}
+
 #[test]
 fn inspect_of_a_missing_or_unreadable_file_fails_clearly() {
     let dir = TempDir::new("missing");
