@@ -2,7 +2,8 @@
 //!
 //! Rules, applied in order:
 //! 1. Case: types and variants are UpperCamelCase, fields, methods and modules snake_case (heck).
-//! 2. Characters: anything but ASCII letters, digits and `_` becomes `uXXXX` (its code point), so
+//! 2. Characters: `-` becomes `_` (`request-id` -> `request_id`, a property name Graph uses);
+//!    anything else but ASCII letters, digits and `_` becomes `uXXXX` (its code point), so
 //!    non-ASCII CSDL names map to plain identifiers deterministically.
 //! 3. A leading digit gets a prefix: `N` for UpperCamelCase, `n_` for snake_case.
 //! 4. Rust keywords and reserved words (including `self`, `Self`, `crate`, `super`, `_`) get a
@@ -78,6 +79,9 @@ fn ascii_only(name: &str) -> String {
     for c in name.chars() {
         if c.is_ascii_alphanumeric() || c == '_' {
             out.push(c);
+        } else if c == '-' {
+            // `request-id` reads as `request_id`; a collision gets a number in its scope
+            out.push('_');
         } else {
             out.push_str(&format!("_u{:04x}_", c as u32));
         }
@@ -228,6 +232,8 @@ mod tests {
     #[test]
     fn keywords_and_reserved_words() {
         assert_eq!(field_name("type"), "type_");
+        assert_eq!(field_name("request-id"), "request_id");
+        assert_eq!(field_name("client-request-id"), "client_request_id");
         assert_eq!(field_name("self"), "self_");
         assert_eq!(type_name("Self"), "Self_");
         assert_eq!(field_name("crate"), "crate_");
