@@ -494,7 +494,13 @@ fn add_types(model: &Model, options: &SelectOptions<'_>, sel: &mut Selection) {
     for (key, b) in &sel.builders {
         builder_types(model, key, b, &mut declared);
     }
-    let closure = type_closure(model, included, declared, !options.no_derived_types);
+    let closure = type_closure(
+        model,
+        included,
+        declared,
+        !options.no_derived_types,
+        &BTreeSet::new(),
+    );
     let mut declared = closure.declared;
     // Expanded navigation properties hold values of their target type too; they bring no types.
     for name in &closure.types {
@@ -587,6 +593,7 @@ fn type_closure(
     included: Vec<String>,
     declared: Vec<String>,
     derived: bool,
+    foreign: &BTreeSet<&String>,
 ) -> Closure {
     let mut out = Closure {
         types: BTreeSet::new(),
@@ -600,7 +607,12 @@ fn type_closure(
             && derived
             && let Some(t) = model.structured_type(&name)
         {
-            work.extend(t.derived_types.iter().map(|d| (d.clone(), true)));
+            work.extend(
+                t.derived_types
+                    .iter()
+                    .filter(|d| !foreign.contains(d))
+                    .map(|d| (d.clone(), true)),
+            );
         }
         if !out.types.insert(name.clone()) {
             continue;
@@ -656,6 +668,15 @@ fn assign_areas(model: &Model, sel: &mut Selection, derived: bool) {
             }
         }
     }
+    let root_of_area: BTreeMap<&str, &String> = sel
+        .roots
+        .iter()
+        .filter_map(|(root, entry)| {
+            sel.areas
+                .get(root)
+                .map(|f| (f.as_str(), &entry.builder.entity_type))
+        })
+        .collect();
     let mut type_areas: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut polymorphic_areas: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (key, areas) in &builder_areas {
@@ -663,7 +684,15 @@ fn assign_areas(model: &Model, sel: &mut Selection, derived: bool) {
         if let Some(b) = sel.builders.get(key) {
             builder_types(model, key, b, &mut used);
         }
-        let closure = type_closure(model, Vec::new(), used, derived);
+        // the entity types of other areas' entity sets and singletons stay theirs: a value of one
+        // reads as its base type unless that area is compiled too
+        let own_roots: BTreeSet<&String> = areas
+            .iter()
+            .filter_map(|a| root_of_area.get(a.as_str()))
+            .copied()
+            .collect();
+        let foreign: BTreeSet<&String> = owned.difference(&own_roots).copied().collect();
+        let closure = type_closure(model, Vec::new(), used, derived, &foreign);
         for t in closure.types {
             type_areas
                 .entry(t)
@@ -761,14 +790,21 @@ mod tests {
                 "configuration",
                 "entity",
                 "iosConfiguration",
+                "publicationInfo",
                 "shape",
+                "taskSource",
                 "windows10Configuration",
                 "windowsConfiguration",
             ])
         );
         assert_eq!(
             sel.polymorphic.keys().cloned().collect::<BTreeSet<_>>(),
-            set(&["configuration", "shape", "windowsConfiguration"])
+            set(&[
+                "configuration",
+                "shape",
+                "taskSource",
+                "windowsConfiguration"
+            ])
         );
         assert_eq!(
             sel.polymorphic["test.poly.configuration"],
@@ -843,8 +879,21 @@ mod tests {
     fn derived_types_can_be_left_out() {
         let model = polymorphism_model();
         let sel = paths(&model, &["/deviceManagement/configurations"], true);
-        assert_eq!(sel.types, set(&["configuration", "entity", "shape"]));
-        assert!(sel.polymorphic.is_empty());
+        assert_eq!(
+            sel.types,
+            set(&[
+                "configuration",
+                "entity",
+                "publicationInfo",
+                "shape",
+                "taskSource"
+            ])
+        );
+        // a derived type selected for another reason still makes its base polymorphic
+        assert_eq!(
+            sel.polymorphic.keys().cloned().collect::<BTreeSet<_>>(),
+            set(&["taskSource"])
+        );
     }
 
     #[test]

@@ -120,7 +120,13 @@ pub fn emit(
                     .is_empty()
                 })
             });
-        if !compiled_everywhere {
+        // a recursive property may be boxed in some types of the hierarchy and not in others
+        let boxed_in = |q: &String| boxed.contains(&(q.clone(), field.wire.clone()));
+        let same_type_everywhere = poly
+            .variants
+            .iter()
+            .all(|(q, _)| boxed_in(q) == boxed_in(&base.name));
+        if !compiled_everywhere || !same_type_everywhere {
             continue;
         }
         let method = format_ident!("{}", method);
