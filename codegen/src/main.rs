@@ -1,7 +1,5 @@
 //! `odata-codegen`: inspect OData CSDL metadata and generate a Rust crate from it.
 
-mod cli_fs;
-
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -11,7 +9,7 @@ use odata_codegen::emit::{GenerateOptions, generate};
 use odata_codegen::model::{Model, load_model};
 use odata_codegen::output;
 
-use cli_fs::FsLoader;
+use odata_codegen::fs::{self as cli_fs, FsLoader};
 
 /// The generator allocates millions of small strings and token trees; mimalloc does that in
 /// about half the time of the system allocator (see `BENCHMARKS.md`).

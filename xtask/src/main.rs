@@ -1,9 +1,6 @@
 //! Workspace tasks: `cargo xtask codegen [--check]` regenerates `generated/` from
 //! `metadata/codegen.toml`.
 
-#[path = "../../codegen/src/cli_fs.rs"]
-mod cli_fs;
-
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -14,7 +11,7 @@ use odata_codegen::model::load_model;
 use odata_codegen::output::{self, GeneratedFiles, Plan};
 use odata_codegen::syntax::Pos;
 
-use cli_fs::FsLoader;
+use odata_codegen::fs::{self as cli_fs, FsLoader};
 
 const CONFIG: &str = "metadata/codegen.toml";
 const OUTPUT: &str = "generated";

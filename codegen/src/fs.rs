@@ -1,17 +1,17 @@
-//! File-system helpers shared by the `odata-codegen` binary and the xtask (which includes this file
-//! with `#[path]`): a [`SourceLoader`] that reads referenced documents from disk, listing an output
-//! folder, and carrying out an [`output::Plan`].
+//! File-system helpers shared by the `odata-codegen` command and the xtask (feature `fs`): a
+//! [`SourceLoader`] that reads referenced documents from disk, listing an output folder, and
+//! carrying out an [`output::Plan`].
 //!
-//! The library does no I/O; this module is where the command-line tools do it. It depends on `std`
-//! and `odata_codegen` only.
+//! The stages do no I/O; this module, compiled only for the command-line tools, is where they do
+//! it. It depends on `std` and the rest of the crate only.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use odata_codegen::model::{LoadedSource, SourceLoader};
-use odata_codegen::output::{self, GeneratedFiles, Plan};
+use crate::model::{LoadedSource, SourceLoader};
+use crate::output::{self, GeneratedFiles, Plan};
 
 /// Loads `edmx:Reference`d documents from files next to the referencing document.
 ///
