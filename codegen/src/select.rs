@@ -561,13 +561,7 @@ fn builder_types(model: &Model, key: &BuilderKey, b: &Builder, out: &mut Vec<Str
         out.push(key.entity_type.clone());
     }
     for name in &b.bound_operations {
-        let overloads = model
-            .actions
-            .get(name)
-            .into_iter()
-            .chain(model.functions.get(name))
-            .flatten();
-        for op in overloads {
+        for op in model.overloads(name) {
             for p in op.call_parameters() {
                 push_type(&p.ty, out);
             }

@@ -28,7 +28,7 @@ pub struct BuilderNames {
     /// (derived entity type, its type-cast method `as_group`), in variant order.
     pub casts: Vec<(String, String)>,
     pub steps: BTreeMap<Step, String>,
-    /// (qualified operation name, overload index in the model) -> its method.
+    /// (qualified operation name, index in [`Model::overloads`]) -> its method.
     pub bound: BTreeMap<(String, usize), BoundNames>,
 }
 
@@ -396,13 +396,7 @@ fn builder_methods(
         out.steps.insert(step.clone(), method);
     }
     for op_name in &builder.bound_operations {
-        let overloads = model
-            .actions
-            .get(op_name)
-            .into_iter()
-            .chain(model.functions.get(op_name))
-            .flat_map(|list| list.iter().enumerate());
-        for (index, op) in overloads {
+        for (index, op) in model.overloads(op_name).enumerate() {
             let bound_here = op.binding().is_some_and(|b| {
                 b.collection == key.collection && b.type_name() == Some(&key.entity_type)
             });

@@ -309,12 +309,7 @@ fn builder_tokens(
     }
 
     for ((op_name, index), bound) in &own.bound {
-        let op = model
-            .actions
-            .get(op_name)
-            .or(model.functions.get(op_name))
-            .and_then(|list| list.get(*index));
-        if let Some(op) = op {
+        if let Some(op) = model.overloads(op_name).nth(*index) {
             let (method, extra) = bound_operation(model, names, op, &path, bound);
             methods.push(method);
             extra_items.extend(extra);

@@ -141,6 +141,15 @@ impl Model {
             })
     }
 
+    /// The actions and functions of a qualified name, overloads in declaration order.
+    pub fn overloads<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a Operation> + 'a {
+        self.actions
+            .get(name)
+            .into_iter()
+            .chain(self.functions.get(name))
+            .flatten()
+    }
+
     /// The entity container of the service (the first one, in name order, when there are several).
     pub fn container(&self) -> Option<&EntityContainer> {
         self.containers.values().next()
