@@ -320,6 +320,7 @@ pub(super) fn fields(
             collection: p.ty.collection,
             nullable: p.nullable && !p.ty.collection,
             gate: TokenStream::new(),
+            target: None,
         });
     }
     for n in model.all_navigation_properties(&t.name) {
@@ -351,6 +352,7 @@ pub(super) fn fields(
             collection: n.collection,
             nullable: false,
             gate,
+            target: Some(n.target.clone()),
         });
     }
     fields
@@ -368,6 +370,8 @@ pub(super) struct Field {
     nullable: bool,
     /// A feature gate for navigation properties into other areas.
     pub gate: TokenStream,
+    /// The target type of a navigation property.
+    pub target: Option<String>,
 }
 
 impl Field {

@@ -105,13 +105,8 @@ pub fn emit(
         let Some(method) = poly.accessors.get(&field.wire) else {
             continue;
         };
-        let target = model
-            .all_navigation_properties(&base.name)
-            .into_iter()
-            .find(|n| n.name == field.wire)
-            .map(|n| &n.target);
         let compiled_everywhere = field.gate.is_empty()
-            && target.is_none_or(|target| {
+            && field.target.as_ref().is_none_or(|target| {
                 poly.variants.iter().all(|(q, _)| {
                     features::crossing_gate(
                         selection.type_areas.get(q),
