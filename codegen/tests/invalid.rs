@@ -87,31 +87,40 @@ fn is_helper(name: &str) -> bool {
 fn every_invalid_fixture_gives_its_expected_diagnostics() {
     let all = fixtures();
     assert!(all.len() >= 20, "fixtures missing: {:?}", all.keys());
-    let update = std::env::var_os("UPDATE_EXPECTED").is_some();
     let mut failures = Vec::new();
     for (name, bytes) in &all {
         if is_helper(name) {
             continue;
         }
         let actual = diagnostics(name, bytes, &all);
-        let path = expected_path(name);
-        if update {
-            std::fs::write(&path, format!("{}\n", actual.join("\n"))).expect("write expected");
-            continue;
-        }
-        let expected = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-            .lines()
-            .map(str::to_string)
-            .collect::<Vec<_>>();
-        if actual != expected {
-            failures.push(format!(
-                "{name}:\n  expected:\n    {}\n  actual:\n    {}",
-                expected.join("\n    "),
-                actual.join("\n    ")
-            ));
-        }
+        compare_expected(name, &expected_path(name), &actual, &mut failures);
     }
+    assert_no_differences(&failures);
+}
+
+/// Compares `actual` with the lines of the `.expected` file at `path`, or rewrites the file when
+/// `UPDATE_EXPECTED` is set; a difference is added to `failures`.
+fn compare_expected(name: &str, path: &Path, actual: &[String], failures: &mut Vec<String>) {
+    if std::env::var_os("UPDATE_EXPECTED").is_some() {
+        let text: String = actual.iter().map(|l| format!("{l}\n")).collect();
+        std::fs::write(path, text).expect("write expected");
+        return;
+    }
+    let expected: Vec<String> = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .map(str::to_string)
+        .collect();
+    if actual != expected {
+        failures.push(format!(
+            "{name}:\n  expected:\n    {}\n  actual:\n    {}",
+            expected.join("\n    "),
+            actual.join("\n    ")
+        ));
+    }
+}
+
+fn assert_no_differences(failures: &[String]) {
     assert!(
         failures.is_empty(),
         "{} fixture(s) differ (UPDATE_EXPECTED=1 rewrites them):\n{}",
@@ -206,7 +215,6 @@ fn a_third_duplicate_names_the_first_declaration() {
 fn every_lenient_fixture_loads_with_its_expected_warnings() {
     let all = fixtures_in(&lenient_dir());
     assert!(all.len() >= 3, "fixtures missing: {:?}", all.keys());
-    let update = std::env::var_os("UPDATE_EXPECTED").is_some();
     let mut failures = Vec::new();
     for (name, bytes) in &all {
         let mut loader = Siblings(all.clone());
@@ -234,28 +242,7 @@ fn every_lenient_fixture_loads_with_its_expected_warnings() {
         let actual: Vec<String> = model.warnings.iter().map(ToString::to_string).collect();
         let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
         let path = lenient_dir().join(format!("{stem}.expected"));
-        if update {
-            let text: String = actual.iter().map(|l| format!("{l}\n")).collect();
-            std::fs::write(&path, text).expect("write expected");
-            continue;
-        }
-        let expected: Vec<String> = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-            .lines()
-            .map(str::to_string)
-            .collect();
-        if actual != expected {
-            failures.push(format!(
-                "{name}:\n  expected:\n    {}\n  actual:\n    {}",
-                expected.join("\n    "),
-                actual.join("\n    ")
-            ));
-        }
+        compare_expected(name, &path, &actual, &mut failures);
     }
-    assert!(
-        failures.is_empty(),
-        "{} fixture(s) differ (UPDATE_EXPECTED=1 rewrites them):\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_no_differences(&failures);
 }
