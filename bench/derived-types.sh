@@ -17,13 +17,7 @@ cargo build --release --quiet -p odata-codegen --manifest-path "$root/Cargo.toml
 bin="$root/target/release/odata-codegen"
 mkdir -p "$work"
 
-seconds() { # runs "$@", prints elapsed wall seconds
-    local start end
-    start=$(date +%s.%N)
-    "$@" >/dev/null 2>&1 || { echo "FAILED"; return 0; }
-    end=$(date +%s.%N)
-    echo "$end - $start" | bc
-}
+source "$root/bench/common.sh"
 
 printf '| `%s` | types | polymorphic enums | lines | MB of Rust | check, dependencies built (s) |\n' "$path"
 printf '|---|---:|---:|---:|---:|---:|\n'

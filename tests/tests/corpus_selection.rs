@@ -2,31 +2,13 @@
 //! 2022 beta document give the same API as `metadata/graph-beta.csdl`, minus `blockChat`, which
 //! that older document lacks.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use odata_codegen::config::parse_overlay;
 use odata_codegen::emit::{GenerateOptions, generate};
 use odata_codegen::model::{NoReferences, load_model};
 use odata_codegen::output::GeneratedFiles;
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("ODATA_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join("../shared/corpus"));
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!(
-            "skipping: corpus folder {} is absent (set ODATA_CORPUS)",
-            dir.display()
-        );
-        None
-    }
-}
+use odata_codegen_tests::{corpus, workspace};
 
 fn generate_from(path: &Path) -> GeneratedFiles {
     generate_with(path, true)

@@ -1,7 +1,6 @@
 //! A generated crate sends only to the API version it was generated for, whatever client it is
 //! given: the checked-in beta crate, and a crate generated for v1.0 used by a downstream project.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use msgraph_beta::GraphServiceClient;
@@ -9,6 +8,7 @@ use msgraph_beta::requests::RemoteAssistanceSettingsRequest;
 use msgraph_beta::runtime::{ApiVersion, Client, Cloud};
 use odata_codegen::emit::{GenerateOptions, generate};
 use odata_codegen::model::{NoReferences, load_model};
+use odata_codegen_tests::{workspace, write_file};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -120,10 +120,6 @@ async fn a_beta_client_still_sends_to_v1() {
 }
 "#;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
 #[test]
 fn a_v1_crate_sends_to_v1_whatever_its_client() {
     let runtime = workspace()
@@ -150,9 +146,7 @@ fn a_v1_crate_sends_to_v1_whatever_its_client() {
         .iter()
         .chain([(&"tests/user.rs".to_string(), &USER_TEST.to_string())])
     {
-        let full = dir.join(file);
-        std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
-        std::fs::write(full, text).expect("write");
+        write_file(&dir.join(file), text);
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = Command::new(cargo)

@@ -10,30 +10,9 @@ use std::process::Command;
 use odata_codegen::emit::{GenerateOptions, Names, generate};
 use odata_codegen::model::{Model, NoReferences, load_model};
 use odata_codegen::select::{SelectOptions, select};
+use odata_codegen_tests::{corpus, workspace, write_file};
 use quote::{format_ident, quote};
 use serde_json::Value;
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .canonicalize()
-        .expect("workspace folder")
-}
-
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("ODATA_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join("../shared/corpus"));
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!(
-            "skipping: corpus folder {} is absent (set ODATA_CORPUS)",
-            dir.display()
-        );
-        None
-    }
-}
 
 /// One API version: the corpus document its bodies are read against, and its crate's name.
 struct Version {
@@ -139,11 +118,6 @@ fn dispatch(names: &Names, declared: &BTreeSet<String>, crate_ident: &str) -> St
     .to_string()
 }
 
-fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    std::fs::write(path, text).expect("write");
-}
-
 #[test]
 fn real_response_bodies_read_into_typed_models_and_write_back() {
     let Some(corpus) = corpus() else { return };
@@ -194,7 +168,7 @@ fn real_response_bodies_read_into_typed_models_and_write_back() {
         let files = generate(&model, &options).unwrap_or_else(|e| panic!("{e:?}"));
         let dir = root.join(version.package);
         for (path, text) in &files.files {
-            write(&dir.join(path), text);
+            write_file(&dir.join(path), text);
         }
         let selection = select(
             &model,
@@ -205,7 +179,7 @@ fn real_response_bodies_read_into_typed_models_and_write_back() {
         );
         let names = Names::assign(&model, &selection);
         let driver = root.join(format!("{}-driver", version.package));
-        write(
+        write_file(
             &driver.join("Cargo.toml"),
             &format!(
                 "[package]\nname = \"{0}-driver\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
@@ -215,7 +189,7 @@ fn real_response_bodies_read_into_typed_models_and_write_back() {
             ),
         );
         let template = include_str!("../real_responses/driver.rs");
-        write(
+        write_file(
             &driver.join("src/main.rs"),
             &format!("{template}\n{}\n", dispatch(&names, &declared, "graph")),
         );
@@ -225,7 +199,7 @@ fn real_response_bodies_read_into_typed_models_and_write_back() {
         ));
         models.insert(version.name, (model, driver));
     }
-    write(
+    write_file(
         &root.join("Cargo.toml"),
         &format!(
             "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
