@@ -44,35 +44,27 @@ impl ObjectReader {
     /// a string) is not an error: it stays in the object under its name, so that [`rest`] returns
     /// it with the properties the model does not declare and writing the model sends it back
     /// unchanged; the property reads as `None`. A `debug` event records it (the property, the
-    /// declared type and the JSON kind found, never the value). The `Result` is kept so that
-    /// generated code need not change if a property ever becomes fallible again; it is always
-    /// `Ok`.
+    /// declared type and the JSON kind found, never the value).
     ///
     /// [`rest`]: ObjectReader::rest
-    pub fn take<T: DeserializeOwned, E: serde::de::Error>(
-        &mut self,
-        name: &str,
-    ) -> Result<Option<T>, E> {
-        Ok(match self.properties.remove(name) {
+    pub fn take<T: DeserializeOwned>(&mut self, name: &str) -> Option<T> {
+        match self.properties.remove(name) {
             None | Some(Value::Null) => None,
             Some(value) => self.typed(name, value),
-        })
+        }
     }
 
     /// Takes a nullable property: missing is `Absent`, `null` is `Null`. A value that does not
     /// deserialize into `T` is kept as [`take`](ObjectReader::take) keeps it, and the property is
     /// `Absent`.
-    pub fn take_nullable<T: DeserializeOwned, E: serde::de::Error>(
-        &mut self,
-        name: &str,
-    ) -> Result<Nullable<T>, E> {
-        Ok(match self.properties.remove(name) {
+    pub fn take_nullable<T: DeserializeOwned>(&mut self, name: &str) -> Nullable<T> {
+        match self.properties.remove(name) {
             None => Nullable::Absent,
             Some(Value::Null) => Nullable::Null,
             Some(value) => self
                 .typed(name, value)
                 .map_or(Nullable::Absent, Nullable::Value),
-        })
+        }
     }
 
     /// `value` as a `T`, or `None` with `value` put back under `name`. Deserializing from a
@@ -111,11 +103,16 @@ impl ObjectReader {
 /// A generated model read from and written to a JSON object property by property; its serde
 /// implementations call [`serialize_object`] and [`deserialize_object`], and the enum of a
 /// polymorphic type calls the variant's.
+///
+/// Neither method returns a `Result` nor uses `?` per property: reading is lenient (see
+/// [`ObjectReader::take`]) and the writer keeps the first error for [`serialize_object`] to
+/// return, so a model's impl is one plain line per property, which keeps large crates quick to
+/// compile.
 pub trait Object: Sized {
     /// Builds the value from the object's properties.
-    fn read_object<E: serde::de::Error>(object: ObjectReader) -> Result<Self, E>;
+    fn read_object(object: ObjectReader) -> Self;
     /// Writes every property, `@odata.type` first (see [`ObjectWriter::odata_type`]).
-    fn write_object<M: SerializeMap>(&self, object: ObjectWriter<M>) -> Result<M::Ok, M::Error>;
+    fn write_object<M: SerializeMap>(&self, object: &mut ObjectWriter<M>);
 }
 
 /// Serializes a model; `odata_type` (`#microsoft.graph.group`) is written as `@odata.type`
@@ -127,14 +124,58 @@ pub fn serialize_object<T: Object, S: Serializer>(
 ) -> Result<S::Ok, S::Error> {
     let mut writer = ObjectWriter::start(serializer)?;
     writer.default_type = odata_type;
-    value.write_object(writer)
+    value.write_object(&mut writer);
+    writer.end()
 }
 
 /// Deserializes a model from a JSON object.
 pub fn deserialize_object<'de, T: Object, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<T, D::Error> {
-    T::read_object(ObjectReader::read(deserializer)?)
+    Ok(T::read_object(ObjectReader::read(deserializer)?))
+}
+
+/// Formats a model for `Debug`: its type's name and the JSON it serializes to, which shows the
+/// properties that are set (a Graph type has up to hundreds, most of them unset) under their
+/// wire names; `{:#?}` indents the JSON.
+pub fn debug_object<T: Object>(value: &T, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    struct AsJson<'a, T>(&'a T);
+    impl<T: Object> Serialize for AsJson<'_, T> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serialize_object(self.0, None, serializer)
+        }
+    }
+    let name = std::any::type_name::<T>();
+    let name = name.rsplit("::").next().unwrap_or(name);
+    let json = if f.alternate() {
+        serde_json::to_string_pretty(&AsJson(value))
+    } else {
+        serde_json::to_string(&AsJson(value))
+    };
+    write!(f, "{name} {}", json.map_err(|_| std::fmt::Error)?)
+}
+
+/// Implements `Serialize`, `Deserialize` and `Debug` for generated models through their
+/// [`Object`] impl, in one line per model.
+#[macro_export]
+macro_rules! object_impls {
+    ($($model:ty),* $(,)?) => {$(
+        impl $crate::serde::Serialize for $model {
+            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                $crate::serialize_object(self, ::core::option::Option::None, serializer)
+            }
+        }
+        impl<'de> $crate::serde::Deserialize<'de> for $model {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                $crate::deserialize_object(deserializer)
+            }
+        }
+        impl ::core::fmt::Debug for $model {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                $crate::debug_object(self, f)
+            }
+        }
+    )*};
 }
 
 fn json_kind(value: &Value) -> &'static str {
@@ -175,12 +216,14 @@ where
     })
 }
 
-/// Writes a model as a JSON object, property by property.
+/// Writes a model as a JSON object, property by property. The first error is kept, later
+/// properties are skipped, and [`end`](ObjectWriter::end) returns it.
 #[derive(Debug)]
-pub struct ObjectWriter<M> {
+pub struct ObjectWriter<M: SerializeMap> {
     map: M,
     /// The `@odata.type` to write when the value has none.
     default_type: Option<&'static str>,
+    error: Option<M::Error>,
 }
 
 impl<M: SerializeMap> ObjectWriter<M> {
@@ -191,54 +234,57 @@ impl<M: SerializeMap> ObjectWriter<M> {
         Ok(ObjectWriter {
             map: serializer.serialize_map(None)?,
             default_type: None,
+            error: None,
         })
+    }
+
+    fn entry<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        if self.error.is_none()
+            && let Err(e) = self.map.serialize_entry(name, value)
+        {
+            self.error = Some(e);
+        }
     }
 
     /// Writes `@odata.type`: the value's own, else the one the writer was started with (the
     /// variant of a polymorphic value that is sent), else nothing.
-    pub fn odata_type(&mut self, value: &Option<String>) -> Result<(), M::Error> {
+    pub fn odata_type(&mut self, value: &Option<String>) {
         match (value, self.default_type) {
-            (Some(own), _) => self.map.serialize_entry("@odata.type", own),
-            (None, Some(default)) => self.map.serialize_entry("@odata.type", default),
-            (None, None) => Ok(()),
+            (Some(own), _) => self.entry("@odata.type", own),
+            (None, Some(default)) => self.entry("@odata.type", default),
+            (None, None) => {}
         }
     }
 
     /// Writes an optional property, leaving it out when `None`.
-    pub fn optional<T: Serialize>(
-        &mut self,
-        name: &str,
-        value: &Option<T>,
-    ) -> Result<(), M::Error> {
-        match value {
-            Some(v) => self.map.serialize_entry(name, v),
-            None => Ok(()),
+    pub fn optional<T: Serialize>(&mut self, name: &str, value: &Option<T>) {
+        if let Some(v) = value {
+            self.entry(name, v);
         }
     }
 
     /// Writes a nullable property, leaving it out when `Absent`.
-    pub fn nullable<T: Serialize>(
-        &mut self,
-        name: &str,
-        value: &Nullable<T>,
-    ) -> Result<(), M::Error> {
+    pub fn nullable<T: Serialize>(&mut self, name: &str, value: &Nullable<T>) {
         match value {
-            Nullable::Absent => Ok(()),
-            Nullable::Null => self.map.serialize_entry(name, &Value::Null),
-            Nullable::Value(v) => self.map.serialize_entry(name, v),
+            Nullable::Absent => {}
+            Nullable::Null => self.entry(name, &Value::Null),
+            Nullable::Value(v) => self.entry(name, v),
         }
     }
 
     /// Writes the properties the model does not declare.
-    pub fn rest(&mut self, properties: &BTreeMap<String, Value>) -> Result<(), M::Error> {
-        properties
-            .iter()
-            .try_for_each(|(k, v)| self.map.serialize_entry(k, v))
+    pub fn rest(&mut self, properties: &BTreeMap<String, Value>) {
+        for (k, v) in properties {
+            self.entry(k, v);
+        }
     }
 
-    /// Ends the object.
+    /// Ends the object, or returns the first error of a property.
     pub fn end(self) -> Result<M::Ok, M::Error> {
-        self.map.end()
+        match self.error {
+            Some(e) => Err(e),
+            None => self.map.end(),
+        }
     }
 }
 
@@ -261,13 +307,13 @@ mod tests {
     impl Serialize for Model {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             let mut w = ObjectWriter::start(serializer)?;
-            w.optional("id", &self.id)?;
-            w.optional("count", &self.count)?;
-            w.nullable("note", &self.note)?;
-            w.optional("enabled", &self.enabled)?;
-            w.nullable("created", &self.created)?;
-            w.optional("child", &self.child)?;
-            w.rest(&self.rest)?;
+            w.optional("id", &self.id);
+            w.optional("count", &self.count);
+            w.nullable("note", &self.note);
+            w.optional("enabled", &self.enabled);
+            w.nullable("created", &self.created);
+            w.optional("child", &self.child);
+            w.rest(&self.rest);
             w.end()
         }
     }
@@ -276,12 +322,12 @@ mod tests {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             let mut r = ObjectReader::read(deserializer)?;
             Ok(Model {
-                id: r.take("id")?,
-                count: r.take("count")?,
-                note: r.take_nullable("note")?,
-                enabled: r.take("enabled")?,
-                created: r.take_nullable("created")?,
-                child: r.take("child")?,
+                id: r.take("id"),
+                count: r.take("count"),
+                note: r.take_nullable("note"),
+                enabled: r.take("enabled"),
+                created: r.take_nullable("created"),
+                child: r.take("child"),
                 rest: r.rest(),
             })
         }
@@ -407,6 +453,67 @@ mod tests {
         assert!(log.contains("expected=\"bool\""), "{log}");
         assert!(log.contains("found=\"string\""), "{log}");
         assert!(!log.contains("secret-ish"), "{log}");
+    }
+
+    /// A value that never serializes.
+    struct Failing;
+    impl Serialize for Failing {
+        fn serialize<S: Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("cannot write this"))
+        }
+    }
+
+    #[derive(PartialEq, Default)]
+    struct Pair {
+        first: Option<String>,
+        second: Nullable<i64>,
+    }
+    impl Object for Pair {
+        fn read_object(mut object: ObjectReader) -> Self {
+            Pair {
+                first: object.take("first"),
+                second: object.take_nullable("second"),
+            }
+        }
+        fn write_object<M: SerializeMap>(&self, object: &mut ObjectWriter<M>) {
+            object.optional("first", &self.first);
+            object.nullable("second", &self.second);
+        }
+    }
+    crate::object_impls!(Pair);
+
+    #[test]
+    fn the_first_property_that_fails_to_write_is_the_error_and_later_ones_are_skipped() {
+        struct Writes(Option<Failing>, Option<&'static str>);
+        impl Serialize for Writes {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut w = ObjectWriter::start(serializer)?;
+                w.optional("a", &Some("before"));
+                w.optional("bad", &self.0);
+                w.optional("c", &self.1);
+                w.end()
+            }
+        }
+        let e = serde_json::to_string(&Writes(Some(Failing), Some("after"))).unwrap_err();
+        assert!(e.to_string().contains("cannot write this"), "{e}");
+        let ok = serde_json::to_string(&Writes(None, Some("after"))).unwrap();
+        assert_eq!(ok, r#"{"a":"before","c":"after"}"#);
+    }
+
+    #[test]
+    fn debug_shows_the_type_and_the_properties_that_are_set() {
+        let p = Pair {
+            first: Some("x".into()),
+            second: Nullable::Null,
+        };
+        assert_eq!(format!("{p:?}"), r#"Pair {"first":"x","second":null}"#);
+        assert_eq!(format!("{:?}", Pair::default()), "Pair {}");
+        assert_eq!(
+            format!("{p:#?}"),
+            "Pair {\n  \"first\": \"x\",\n  \"second\": null\n}"
+        );
+        let back: Pair = serde_json::from_str(r#"{"first":"x","second":null}"#).unwrap();
+        assert!(back == p);
     }
 
     #[derive(Debug, PartialEq)]

@@ -52,7 +52,8 @@ pub use client::{Client, ClientBuilder, SDK_VERSION};
 pub use cloud::{ApiVersion, Cloud};
 pub use error::{Error, GraphError, HttpError, InnerError, TransportError, TransportErrorKind};
 pub use fields::{
-    Object, ObjectReader, ObjectWriter, deserialize_object, deserialize_str, serialize_object,
+    Object, ObjectReader, ObjectWriter, debug_object, deserialize_object, deserialize_str,
+    serialize_object,
 };
 pub use nullable::Nullable;
 pub use operation::Operation;

@@ -76,6 +76,7 @@ fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
         Mod(i) => &mut i.attrs,
         Use(i) => &mut i.attrs,
         Trait(i) => &mut i.attrs,
+        Macro(i) => &mut i.attrs,
         _ => return None,
     })
 }

@@ -236,7 +236,7 @@ fn structure(
     quote! {
         #doc
         #deprecated
-        #[derive(Debug, Clone, PartialEq, Default)]
+        #[derive(Clone, PartialEq, Default)]
         pub struct #ident {
             #[doc = #type_doc]
             pub odata_type: Option<String>,
@@ -246,33 +246,22 @@ fn structure(
         }
 
         impl odata_runtime::Object for #ident {
-            fn read_object<E: serde::de::Error>(mut object: odata_runtime::ObjectReader) -> Result<Self, E> {
-                Ok(Self {
-                    odata_type: object.take("@odata.type")?,
+            fn read_object(mut object: odata_runtime::ObjectReader) -> Self {
+                Self {
+                    odata_type: object.take("@odata.type"),
                     #( #reads )*
                     additional_properties: object.rest(),
-                })
+                }
             }
 
-            fn write_object<M: serde::ser::SerializeMap>(&self, mut object: odata_runtime::ObjectWriter<M>) -> Result<M::Ok, M::Error> {
-                object.odata_type(&self.odata_type)?;
+            fn write_object<M: serde::ser::SerializeMap>(&self, object: &mut odata_runtime::ObjectWriter<M>) {
+                object.odata_type(&self.odata_type);
                 #( #writes )*
-                object.rest(&self.additional_properties)?;
-                object.end()
+                object.rest(&self.additional_properties);
             }
         }
 
-        impl serde::Serialize for #ident {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                odata_runtime::serialize_object(self, None, serializer)
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #ident {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                odata_runtime::deserialize_object(deserializer)
-            }
-        }
+        odata_runtime::object_impls!(#ident);
     }
 }
 
@@ -400,9 +389,9 @@ impl Field {
             ident, wire, gate, ..
         } = self;
         if self.nullable {
-            quote! { #gate object.nullable(#wire, &self.#ident)?; }
+            quote! { #gate object.nullable(#wire, &self.#ident); }
         } else {
-            quote! { #gate object.optional(#wire, &self.#ident)?; }
+            quote! { #gate object.optional(#wire, &self.#ident); }
         }
     }
 
@@ -411,9 +400,9 @@ impl Field {
             ident, wire, gate, ..
         } = self;
         if self.nullable {
-            quote! { #gate #ident: object.take_nullable(#wire)?, }
+            quote! { #gate #ident: object.take_nullable(#wire), }
         } else {
-            quote! { #gate #ident: object.take(#wire)?, }
+            quote! { #gate #ident: object.take(#wire), }
         }
     }
 }

@@ -193,7 +193,7 @@ pub fn emit(
         }
         read_arms.push(quote! {
             #gate
-            Some(#( #wire_names )|*) => Self::#variant(Box::new(odata_runtime::Object::read_object(object)?)),
+            Some(#( #wire_names )|*) => Self::#variant(Box::new(odata_runtime::Object::read_object(object))),
         });
     }
     let base_variant = base_variant.unwrap_or_else(|| format_ident!("{}", poly.ident));
@@ -240,7 +240,7 @@ pub fn emit(
                 let object = odata_runtime::ObjectReader::read(deserializer)?;
                 Ok(match object.type_name().as_deref() {
                     #( #read_arms )*
-                    _ => Self::#base_variant(Box::new(odata_runtime::Object::read_object(object)?)),
+                    _ => Self::#base_variant(Box::new(odata_runtime::Object::read_object(object))),
                 })
             }
         }

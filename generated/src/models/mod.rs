@@ -3,7 +3,7 @@
 /// The `entity` entity type.
 ///
 /// CSDL: `microsoft.graph.entity`; abstract; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct Entity {
     /// The OData type of the value (`@odata.type`), such as `#microsoft.graph.entity`; set it on a request body when the service must know the exact type.
     pub odata_type: Option<String>,
@@ -13,41 +13,27 @@ pub struct Entity {
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl odata_runtime::Object for Entity {
-    fn read_object<E: serde::de::Error>(
-        mut object: odata_runtime::ObjectReader,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            odata_type: object.take("@odata.type")?,
-            id: object.take("id")?,
+    fn read_object(mut object: odata_runtime::ObjectReader) -> Self {
+        Self {
+            odata_type: object.take("@odata.type"),
+            id: object.take("id"),
             additional_properties: object.rest(),
-        })
+        }
     }
     fn write_object<M: serde::ser::SerializeMap>(
         &self,
-        mut object: odata_runtime::ObjectWriter<M>,
-    ) -> Result<M::Ok, M::Error> {
-        object.odata_type(&self.odata_type)?;
-        object.optional("id", &self.id)?;
-        object.rest(&self.additional_properties)?;
-        object.end()
+        object: &mut odata_runtime::ObjectWriter<M>,
+    ) {
+        object.odata_type(&self.odata_type);
+        object.optional("id", &self.id);
+        object.rest(&self.additional_properties);
     }
 }
-impl serde::Serialize for Entity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        odata_runtime::serialize_object(self, None, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for Entity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        odata_runtime::deserialize_object(deserializer)
-    }
-}
+odata_runtime::object_impls!(Entity);
 /// Remote assistance settings for the account
 ///
 /// CSDL: `microsoft.graph.remoteAssistanceSettings`; derives from `microsoft.graph.entity`; key `id`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct RemoteAssistanceSettings {
     /// The OData type of the value (`@odata.type`), such as `#microsoft.graph.remoteAssistanceSettings`; set it on a request body when the service must know the exact type.
     pub odata_type: Option<String>,
@@ -63,48 +49,34 @@ pub struct RemoteAssistanceSettings {
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl odata_runtime::Object for RemoteAssistanceSettings {
-    fn read_object<E: serde::de::Error>(
-        mut object: odata_runtime::ObjectReader,
-    ) -> Result<Self, E> {
-        Ok(Self {
-            odata_type: object.take("@odata.type")?,
-            id: object.take("id")?,
+    fn read_object(mut object: odata_runtime::ObjectReader) -> Self {
+        Self {
+            odata_type: object.take("@odata.type"),
+            id: object.take("id"),
             allow_sessions_to_unenrolled_devices: object
-                .take("allowSessionsToUnenrolledDevices")?,
-            block_chat: object.take("blockChat")?,
-            remote_assistance_state: object.take("remoteAssistanceState")?,
+                .take("allowSessionsToUnenrolledDevices"),
+            block_chat: object.take("blockChat"),
+            remote_assistance_state: object.take("remoteAssistanceState"),
             additional_properties: object.rest(),
-        })
+        }
     }
     fn write_object<M: serde::ser::SerializeMap>(
         &self,
-        mut object: odata_runtime::ObjectWriter<M>,
-    ) -> Result<M::Ok, M::Error> {
-        object.odata_type(&self.odata_type)?;
-        object.optional("id", &self.id)?;
+        object: &mut odata_runtime::ObjectWriter<M>,
+    ) {
+        object.odata_type(&self.odata_type);
+        object.optional("id", &self.id);
         object
             .optional(
                 "allowSessionsToUnenrolledDevices",
                 &self.allow_sessions_to_unenrolled_devices,
-            )?;
-        object.optional("blockChat", &self.block_chat)?;
-        object.optional("remoteAssistanceState", &self.remote_assistance_state)?;
-        object.rest(&self.additional_properties)?;
-        object.end()
+            );
+        object.optional("blockChat", &self.block_chat);
+        object.optional("remoteAssistanceState", &self.remote_assistance_state);
+        object.rest(&self.additional_properties);
     }
 }
-impl serde::Serialize for RemoteAssistanceSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        odata_runtime::serialize_object(self, None, serializer)
-    }
-}
-impl<'de> serde::Deserialize<'de> for RemoteAssistanceSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        odata_runtime::deserialize_object(deserializer)
-    }
-}
+odata_runtime::object_impls!(RemoteAssistanceSettings);
 /// State of remote assistance for the account
 ///
 /// CSDL: `microsoft.graph.remoteAssistanceState`. Open: a member this crate does not know deserializes into `UnknownValue` and serializes back unchanged.
