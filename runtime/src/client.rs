@@ -325,7 +325,7 @@ fn strip_query(path: &str) -> &str {
 }
 
 /// Resolves a `Location` against the URL that produced it (no dot-segment removal).
-fn resolve(base: &Uri, location: &str) -> Option<String> {
+pub(crate) fn resolve(base: &Uri, location: &str) -> Option<String> {
     let scheme = base.scheme_str()?;
     let authority = base.authority()?.as_str();
     let resolved = if is_absolute(location) {

@@ -38,6 +38,7 @@ mod error;
 mod fields;
 mod nullable;
 mod operation;
+mod paging;
 mod request;
 mod response;
 mod retry;
@@ -55,7 +56,8 @@ pub use fields::{
     Object, ObjectReader, ObjectWriter, deserialize_object, deserialize_str, serialize_object,
 };
 pub use nullable::Nullable;
-pub use operation::Operation;
+pub use operation::{Operation, search_clause};
+pub use paging::{Items, Paged, Pages};
 pub use request::{Request, path_segment, url_literal};
 #[cfg(feature = "reqwest")]
 pub use reqwest_transport::ReqwestTransport;
