@@ -33,6 +33,8 @@ mod auth;
 mod cast;
 mod client;
 mod cloud;
+mod content;
+mod delta;
 pub mod edm;
 mod error;
 mod fields;
@@ -51,6 +53,8 @@ pub use auth::{AccessToken, BoxFuture, StaticToken, TokenProvider};
 pub use cast::{CastCollection, CastEntity};
 pub use client::{Client, ClientBuilder, SDK_VERSION};
 pub use cloud::{ApiVersion, Cloud};
+pub use content::{BodyStream, ByteStream, Download, StreamingResponse, put_content};
+pub use delta::{Delta, DeltaPage, Removed, RemovedReason};
 pub use error::{Error, GraphError, HttpError, InnerError, TransportError, TransportErrorKind};
 pub use fields::{
     Object, ObjectReader, ObjectWriter, deserialize_object, deserialize_str, serialize_object,

@@ -252,6 +252,12 @@ impl<E: Expect> Operation<E> {
         (self.client, self.request, self.error)
     }
 
+    /// Keeps `e` as the operation's error, unless it has one already.
+    pub(crate) fn with_error(mut self, e: Error) -> Self {
+        self.error.get_or_insert(e);
+        self
+    }
+
     /// Changes the request in place (resuming from a link, for example).
     pub(crate) fn map_request(mut self, change: impl FnOnce(&mut Request)) -> Self {
         change(&mut self.request);

@@ -3,13 +3,14 @@
 //! ignored without it.
 #![cfg(feature = "reqwest")]
 
-use std::time::Duration;
+mod common;
 
+use common::client_for;
 use futures_util::StreamExt;
 use graph_emulator::Emulator;
 use graph_emulator::paging::Collection;
 use http::{Method, StatusCode};
-use odata_runtime::{Client, Cloud, Json, Operation, Page, Request};
+use odata_runtime::{Client, Json, Operation, Page, Request};
 use serde_json::{Value, json};
 
 fn users(total: usize) -> Collection {
@@ -21,15 +22,6 @@ fn users(total: usize) -> Collection {
     .directory()
 }
 
-fn client_for(origin: &str) -> Client {
-    Client::builder()
-        .cloud(Cloud::custom(origin).unwrap())
-        .bearer_token("t")
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap()
-}
-
 fn list(client: &Client) -> Operation<Json<Page<Value>>> {
     Operation::new(client.clone(), Request::new(Method::GET, "/users")).directory_objects()
 }
@@ -37,7 +29,7 @@ fn list(client: &Client) -> Operation<Json<Page<Value>>> {
 #[tokio::test]
 async fn search_on_directory_objects_sends_consistency_level_on_every_page() {
     let graph = Emulator::start(users(25).routes()).await;
-    let client = client_for(graph.origin());
+    let client = client_for(graph.origin(), "t");
     let items: Vec<Value> = list(&client)
         .search("displayName:wa")
         .top(10)
@@ -63,7 +55,7 @@ async fn search_on_directory_objects_sends_consistency_level_on_every_page() {
 #[tokio::test]
 async fn without_consistency_level_graph_answers_400() {
     let graph = Emulator::start(users(5).routes()).await;
-    let client = client_for(graph.origin());
+    let client = client_for(graph.origin(), "t");
     let error = list(&client)
         .search("displayName:wa")
         .eventual_consistency(false)
@@ -81,7 +73,7 @@ async fn without_consistency_level_graph_answers_400() {
 #[tokio::test]
 async fn count_is_answered_with_consistency_level() {
     let graph = Emulator::start(users(25).routes()).await;
-    let client = client_for(graph.origin());
+    let client = client_for(graph.origin(), "t");
     let mut pages = list(&client).count(true).top(10).pages();
     let first = pages.next().await.unwrap().unwrap();
     assert_eq!(first.count, Some(25));

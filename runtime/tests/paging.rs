@@ -1,13 +1,14 @@
 //! Paging against the loopback Graph emulator: what went over the wire on every page.
 #![cfg(feature = "reqwest")]
 
-use std::time::Duration;
+mod common;
 
+use common::client_for;
 use futures_util::StreamExt;
 use graph_emulator::Emulator;
 use graph_emulator::paging::Collection;
 use http::{HeaderName, HeaderValue, Method, StatusCode};
-use odata_runtime::{Client, Cloud, Error, Json, Operation, Page, Request, RetryPolicy};
+use odata_runtime::{Client, Error, Json, Operation, Page, Request};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -53,16 +54,6 @@ fn members(total: usize) -> Collection {
     Collection::new("/v1.0/groups/g1/members", total, member).directory()
 }
 
-fn client_for(origin: &str) -> Client {
-    Client::builder()
-        .cloud(Cloud::custom(origin).unwrap())
-        .bearer_token(TOKEN)
-        .retry_policy(RetryPolicy::default().with_base_delay(Duration::from_millis(5)))
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap()
-}
-
 fn list(client: &Client) -> Operation<Json<Page<DirectoryObject>>> {
     Operation::new(
         client.clone(),
@@ -80,7 +71,7 @@ fn ids(items: &[DirectoryObject]) -> Vec<usize> {
 #[tokio::test]
 async fn pages_follow_next_links_with_the_first_requests_headers() {
     let graph = Emulator::start(members(250).routes()).await;
-    let client = client_for(graph.origin());
+    let client = client_for(graph.origin(), TOKEN);
     let pages: Vec<_> = list(&client).pages().collect().await;
     let pages: Vec<Page<DirectoryObject>> = pages.into_iter().map(Result::unwrap).collect();
     assert_eq!(
@@ -121,7 +112,7 @@ async fn pages_follow_next_links_with_the_first_requests_headers() {
 #[tokio::test]
 async fn items_come_in_order_across_pages() {
     let graph = Emulator::start(members(250).routes()).await;
-    let client = client_for(graph.origin());
+    let client = client_for(graph.origin(), TOKEN);
     let items: Vec<DirectoryObject> = list(&client).items().map(Result::unwrap).collect().await;
     assert_eq!(ids(&items), (0..250).collect::<Vec<_>>());
 }
@@ -130,7 +121,7 @@ async fn items_come_in_order_across_pages() {
 async fn a_next_link_to_another_origin_gets_no_token() {
     let elsewhere = Emulator::start(members(250).routes()).await;
     let graph = Emulator::start(members(250).next_link_origin(elsewhere.origin()).routes()).await;
-    let client = client_for(graph.origin());
+    let client = client_for(graph.origin(), TOKEN);
     let items: Vec<DirectoryObject> = list(&client).items().map(Result::unwrap).collect().await;
     assert_eq!(ids(&items), (0..250).collect::<Vec<_>>());
 
@@ -151,7 +142,7 @@ async fn a_next_link_to_another_origin_gets_no_token() {
 #[tokio::test]
 async fn a_program_can_stop_store_the_next_link_and_resume() {
     let graph = Emulator::start(members(250).routes()).await;
-    let client = client_for(graph.origin());
+    let client = client_for(graph.origin(), TOKEN);
     let mut pages = list(&client).pages().max_pages(2);
     let mut first = Vec::new();
     while let Some(page) = pages.next().await {
@@ -183,7 +174,7 @@ async fn a_program_can_stop_store_the_next_link_and_resume() {
 #[tokio::test]
 async fn the_number_of_items_can_be_bounded() {
     let graph = Emulator::start(members(1000).routes()).await;
-    let client = client_for(graph.origin());
+    let client = client_for(graph.origin(), TOKEN);
     let mut items = list(&client).items().max_items(150);
     let mut got = Vec::new();
     while let Some(item) = items.next().await {
@@ -205,7 +196,7 @@ async fn an_error_on_page_n_comes_after_the_items_of_the_pages_before() {
             .routes(),
     )
     .await;
-    let client = client_for(graph.origin());
+    let client = client_for(graph.origin(), TOKEN);
     let mut items = list(&client).items();
     let mut got = Vec::new();
     let error = loop {
@@ -242,7 +233,7 @@ async fn a_next_link_that_is_not_a_url_is_an_error_after_its_page() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = client_for(&server.uri());
+    let client = client_for(&server.uri(), TOKEN);
     let got: Vec<Result<DirectoryObject, Error>> = list(&client).items().collect().await;
     assert_eq!(got.len(), 2, "{got:?}");
     assert!(matches!(&got[0], Ok(DirectoryObject::Group { id, .. }) if id == "1"));
@@ -261,7 +252,7 @@ async fn a_request_that_could_not_be_built_is_the_only_item() {
         }
     }
     let graph = Emulator::start(members(10).routes()).await;
-    let client = client_for(graph.origin());
+    let client = client_for(graph.origin(), TOKEN);
     let got: Vec<_> = list(&client)
         .query_literal("@p", &Unserializable)
         .pages()
