@@ -1,9 +1,12 @@
 //! Peak memory while paging through a large collection: run with 1,000 and with 100,000 items
 //! (`bench/paging-memory.sh` does both). The collection is served page by page (999 items a page,
-//! Graph's largest for directory objects) by the loopback emulator in this process, and read with
-//! `items()`, one item at a time; memory should not grow with the number of items.
+//! Graph's largest for directory objects) by the loopback emulator, and read with `items()`, one
+//! item at a time; memory should not grow with the number of items.
 //!
-//!     cargo run --release -p odata-runtime --example paging_memory -- 100000
+//!     cargo run --release -p odata-runtime --example paging_memory -- serve 100000   # prints its origin
+//!     cargo run --release -p odata-runtime --example paging_memory -- 100000 http://127.0.0.1:PORT
+//!
+//! Without an origin the emulator runs in the same process (and its request log is measured too).
 
 use futures_util::StreamExt;
 use graph_emulator::Emulator;
@@ -31,15 +34,28 @@ fn peak_rss_kib() -> Option<u64> {
 
 #[tokio::main]
 async fn main() -> Result<(), odata_runtime::Error> {
-    let total: usize = match std::env::args().nth(1) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let serve = args.first().is_some_and(|a| a == "serve");
+    let args = if serve { &args[1..] } else { &args[..] };
+    let total: usize = match args.first() {
         Some(n) => n
             .parse()
             .map_err(|_| odata_runtime::Error::Config(format!("not a number of items: {n}")))?,
         None => 100_000,
     };
-    let graph = Emulator::start(Collection::new("/v1.0/users", total, user).routes()).await;
+    let (origin, _emulator) = match args.get(1) {
+        Some(origin) => (origin.clone(), None),
+        None => {
+            let graph = Emulator::start(Collection::new("/v1.0/users", total, user).routes()).await;
+            (graph.origin().to_owned(), Some(graph))
+        }
+    };
+    if serve {
+        println!("{origin}");
+        std::future::pending::<()>().await;
+    }
     let client = Client::builder()
-        .cloud(Cloud::custom(graph.origin())?)
+        .cloud(Cloud::custom(origin)?)
         .bearer_token("memory")
         .build()?;
     let users =
