@@ -18,6 +18,7 @@ const FIXTURES: &[&str] = &[
     "primitives",
     "polymorphism",
     "deprecations",
+    "request_patterns",
 ];
 
 fn fixture_dir() -> PathBuf {
@@ -88,6 +89,7 @@ snapshot_test!(bound_actions_and_functions, "bound_operations");
 snapshot_test!(every_edm_primitive_has_a_rust_type, "primitives");
 snapshot_test!(polymorphic_values_choose_their_variant, "polymorphism");
 snapshot_test!(deprecated_elements_are_deprecated_items, "deprecations");
+snapshot_test!(paging_delta_search_and_media_content, "request_patterns");
 
 #[test]
 fn area_features_gate_builders_and_types() {

@@ -17,6 +17,7 @@ use crate::response::{Json, Page};
 pub struct CastCollection<T> {
     client: Client,
     path: String,
+    directory: bool,
     item: PhantomData<fn() -> T>,
 }
 
@@ -33,8 +34,16 @@ impl<T: DeserializeOwned> CastCollection<T> {
         CastCollection {
             client,
             path: path.into(),
+            directory: false,
             item: PhantomData,
         }
+    }
+
+    /// Marks the members as directory objects: [`CastCollection::list`] then sends `$search`
+    /// with `ConsistencyLevel: eventual` ([`Operation::directory_objects`]).
+    pub fn directory_objects(mut self) -> Self {
+        self.directory = true;
+        self
     }
 
     /// The path of the narrowed collection relative to the service root.
@@ -42,9 +51,15 @@ impl<T: DeserializeOwned> CastCollection<T> {
         &self.path
     }
 
-    /// Lists the members of type `T`, one page at a time (follow `next_link` for more).
+    /// Lists the members of type `T`: `send()` for one page, `items()` or `pages()` for a
+    /// stream that follows `@odata.nextLink`.
     pub fn list(&self) -> Operation<Json<Page<T>>> {
-        Operation::new(self.client.clone(), Request::new(Method::GET, &self.path))
+        let op = Operation::new(self.client.clone(), Request::new(Method::GET, &self.path));
+        if self.directory {
+            op.directory_objects()
+        } else {
+            op
+        }
     }
 }
 
@@ -74,6 +89,7 @@ impl<T> Clone for CastCollection<T> {
         CastCollection {
             client: self.client.clone(),
             path: self.path.clone(),
+            directory: self.directory,
             item: PhantomData,
         }
     }

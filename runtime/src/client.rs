@@ -10,6 +10,7 @@ use tracing::Instrument;
 
 use crate::auth::{StaticToken, TokenProvider};
 use crate::cloud::{ApiVersion, Cloud, validate_root};
+use crate::content::StreamingResponse;
 use crate::error::Error;
 use crate::request::{Request, is_absolute};
 use crate::response::Response;
@@ -125,6 +126,38 @@ impl Client {
     /// the per-request timeout. Returns the response for a 2xx status;
     /// any other final status is an [`Error::Http`].
     pub async fn execute(&self, request: Request) -> Result<Response, Error> {
+        self.execute_with(request, |response| async move {
+            let response = response.collect().await?;
+            Ok(if response.status.is_success() {
+                Ok(response)
+            } else {
+                Err(response)
+            })
+        })
+        .await
+    }
+
+    /// [`Client::execute`], returning as soon as a 2xx response's headers have arrived: its body
+    /// is read as a stream, outside the per-attempt timeout (downloads). An error response is
+    /// read whole, for retries and the error.
+    pub async fn execute_streaming(&self, request: Request) -> Result<StreamingResponse, Error> {
+        self.execute_with(request, |response| async move {
+            if response.status.is_success() {
+                Ok(Ok(response))
+            } else {
+                Ok(Err(response.collect().await?))
+            }
+        })
+        .await
+    }
+
+    /// The logical request: retries around attempts. `finish` turns an attempt's response into
+    /// the output (`Ok`) or a complete error response (`Err`) for the retry decision.
+    async fn execute_with<R, F, Fut>(&self, request: Request, finish: F) -> Result<R, Error>
+    where
+        F: Fn(StreamingResponse) -> Fut,
+        Fut: Future<Output = Result<Result<R, Response>, Error>>,
+    {
         let client_request_id = match request.headers.get(&CLIENT_REQUEST_ID) {
             Some(v) => v.clone(),
             None => HeaderValue::try_from(uuid::Uuid::new_v4().to_string())
@@ -136,34 +169,44 @@ impl Client {
             path = %strip_query(&request.path),
             client_request_id = client_request_id.to_str().unwrap_or_default(),
         );
-        self.execute_logical(request, client_request_id)
+        self.execute_logical(request, client_request_id, finish)
             .instrument(span)
             .await
     }
 
-    async fn execute_logical(
+    async fn execute_logical<R, F, Fut>(
         &self,
         request: Request,
         client_request_id: HeaderValue,
-    ) -> Result<Response, Error> {
+        finish: F,
+    ) -> Result<R, Error>
+    where
+        F: Fn(StreamingResponse) -> Fut,
+        Fut: Future<Output = Result<Result<R, Response>, Error>>,
+    {
         let policy = &self.inner.retry;
         let start = Instant::now();
         let url = request.url(self.service_root());
         let mut attempt: u32 = 1;
         loop {
-            let response = match self.inner.timeout {
-                Some(limit) => {
-                    tokio::time::timeout(limit, self.attempt(&request, &url, &client_request_id))
-                        .await
-                        .map_err(|_| Error::Timeout(limit))??
+            let one = async {
+                let response = self.attempt(&request, &url, &client_request_id).await?;
+                finish(response).await
+            };
+            let outcome = match self.inner.timeout {
+                Some(limit) => tokio::time::timeout(limit, one)
+                    .await
+                    .map_err(|_| Error::Timeout(limit))??,
+                None => one.await?,
+            };
+            let response = match outcome {
+                Ok(output) => {
+                    tracing::debug!(attempt, "response");
+                    return Ok(output);
                 }
-                None => self.attempt(&request, &url, &client_request_id).await?,
+                Err(response) => response,
             };
             let status = response.status;
-            if status.is_success() {
-                tracing::debug!(status = status.as_u16(), attempt, "response");
-                return Ok(response);
-            }
             if !RetryPolicy::is_retryable(status) || attempt >= policy.max_attempts.max(1) {
                 tracing::debug!(status = status.as_u16(), attempt, "error response");
                 return Err(Error::from_response(&response));
@@ -195,7 +238,7 @@ impl Client {
         request: &Request,
         url: &str,
         client_request_id: &HeaderValue,
-    ) -> Result<Response, Error> {
+    ) -> Result<StreamingResponse, Error> {
         let mut method = request.method.clone();
         let mut body = request.body.clone();
         let mut url = url.to_owned();
@@ -213,7 +256,7 @@ impl Client {
             *http_request.method_mut() = method.clone();
             *http_request.uri_mut() = uri.clone();
             *http_request.headers_mut() = headers;
-            let response = self.inner.transport.send(http_request).await?;
+            let response = self.inner.transport.send_streaming(http_request).await?;
 
             let status = response.status;
             if !is_followed_redirect(status) {
@@ -325,7 +368,7 @@ fn strip_query(path: &str) -> &str {
 }
 
 /// Resolves a `Location` against the URL that produced it (no dot-segment removal).
-fn resolve(base: &Uri, location: &str) -> Option<String> {
+pub(crate) fn resolve(base: &Uri, location: &str) -> Option<String> {
     let scheme = base.scheme_str()?;
     let authority = base.authority()?.as_str();
     let resolved = if is_absolute(location) {

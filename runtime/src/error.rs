@@ -66,6 +66,11 @@ pub enum Error {
     /// Invalid client configuration or request (bad root URL, header value, ...).
     #[error("invalid configuration: {0}")]
     Config(String),
+
+    /// A success response that breaks the protocol it belongs to (an `@odata.nextLink` that
+    /// is not a URL, for example).
+    #[error("unexpected response: {0}")]
+    Protocol(String),
 }
 
 impl Error {

@@ -33,11 +33,14 @@ mod auth;
 mod cast;
 mod client;
 mod cloud;
+mod content;
+mod delta;
 pub mod edm;
 mod error;
 mod fields;
 mod nullable;
 mod operation;
+mod paging;
 mod request;
 mod response;
 mod retry;
@@ -50,13 +53,16 @@ pub use auth::{AccessToken, BoxFuture, StaticToken, TokenProvider};
 pub use cast::{CastCollection, CastEntity};
 pub use client::{Client, ClientBuilder, SDK_VERSION};
 pub use cloud::{ApiVersion, Cloud};
+pub use content::{BodyStream, ByteStream, Download, StreamingResponse, put_content};
+pub use delta::{Delta, DeltaPage, Removed, RemovedReason};
 pub use error::{Error, GraphError, HttpError, InnerError, TransportError, TransportErrorKind};
 pub use fields::{
     Object, ObjectReader, ObjectWriter, debug_object, deserialize_object, deserialize_str,
     serialize_object,
 };
 pub use nullable::Nullable;
-pub use operation::Operation;
+pub use operation::{Operation, search_clause};
+pub use paging::{Items, Paged, Pages};
 pub use request::{Request, path_segment, url_literal};
 #[cfg(feature = "reqwest")]
 pub use reqwest_transport::ReqwestTransport;

@@ -10,6 +10,24 @@ use crate::error::Error;
 use crate::request::{Request, url_literal};
 use crate::response::Expect;
 
+const CONSISTENCY_LEVEL: HeaderName = HeaderName::from_static("consistencylevel");
+
+/// One `$search` clause as Graph expects it: in double quotes, with `"` and `\` escaped by a
+/// backslash (`displayName:wa` becomes `"displayName:wa"`). Join clauses with ` AND ` / ` OR `
+/// for [`Operation::search`]. The query string's percent-encoding is applied when sending.
+pub fn search_clause(clause: &str) -> String {
+    let mut out = String::with_capacity(clause.len() + 2);
+    out.push('"');
+    for c in clause.chars() {
+        if matches!(c, '"' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
 /// One API call, built by generated code; `E` says what the response becomes.
 ///
 /// Every generated builder method returns an `Operation`, also those that take a body or
@@ -21,6 +39,13 @@ pub struct Operation<E: Expect> {
     request: Request,
     /// The first error met while building the request.
     error: Option<Error>,
+    /// `ConsistencyLevel: eventual` as the caller chose it ([`Operation::eventual_consistency`]);
+    /// `None`: added when `$count` or a directory `$search` needs it.
+    consistency: Option<bool>,
+    /// A collection of directory objects, where `$search` needs `ConsistencyLevel`.
+    directory: bool,
+    /// The `ConsistencyLevel` header is ours (added for `$count` or `$search`), not the caller's.
+    consistency_added: bool,
     expect: PhantomData<fn() -> E>,
 }
 
@@ -41,6 +66,9 @@ impl<E: Expect> Operation<E> {
             client,
             request,
             error: None,
+            consistency: None,
+            directory: false,
+            consistency_added: false,
             expect: PhantomData,
         }
     }
@@ -109,14 +137,44 @@ impl<E: Expect> Operation<E> {
         self.query("$skip", n.to_string())
     }
 
-    /// `$count`: include `@odata.count`.
+    /// `$count`: include `@odata.count`. `$count=true` also sends `ConsistencyLevel: eventual`
+    /// (directory objects count only in advanced queries, and ignore `$count` without it),
+    /// unless [`Operation::eventual_consistency`] says otherwise.
     pub fn count(self, yes: bool) -> Self {
         self.query("$count", if yes { "true" } else { "false" })
     }
 
-    /// `$search`: a search expression (Graph expects it quoted, e.g. `"\"name:a\""`).
-    pub fn search(self, s: impl Into<String>) -> Self {
-        self.query("$search", s)
+    /// `$search`. A single clause (`displayName:wa`, `pizza`) is put in double quotes with `"`
+    /// and `\` escaped, as Graph expects ([`search_clause`]); a value that starts with `"` is
+    /// taken as a whole expression already quoted (`"displayName:a" OR "mail:a"`) and sent as it
+    /// is. On a collection of directory objects it also sends `ConsistencyLevel: eventual`
+    /// (Graph answers 400 without it), unless [`Operation::eventual_consistency`] says otherwise.
+    pub fn search(self, s: impl AsRef<str>) -> Self {
+        let s = s.as_ref();
+        if s.trim_start().starts_with('"') {
+            self.query("$search", s.trim())
+        } else {
+            self.query("$search", search_clause(s))
+        }
+    }
+
+    /// Whether to send `ConsistencyLevel: eventual` (advanced queries on directory objects:
+    /// `$count`, `$search`, `ne`, `endsWith`...). `true` always sends it; `false` never adds it,
+    /// even with `$count` or `$search`. Without a call, it is added when `$count=true` is set, or
+    /// `$search` on a collection of directory objects.
+    pub fn eventual_consistency(mut self, yes: bool) -> Self {
+        self.consistency = Some(yes);
+        self.sync_consistency();
+        self
+    }
+
+    /// Marks the collection as one of directory objects (users, groups, applications...), where
+    /// `$search` needs `ConsistencyLevel: eventual`. Generated builders call it where the
+    /// metadata says the items derive from `directoryObject`.
+    pub fn directory_objects(mut self) -> Self {
+        self.directory = true;
+        self.sync_consistency();
+        self
     }
 
     /// Any other query option; replaces an earlier value of the same name.
@@ -127,13 +185,38 @@ impl<E: Expect> Operation<E> {
             Some(entry) => entry.1 = value,
             None => self.request.query.push((name, value)),
         }
+        self.sync_consistency();
         self
     }
 
     /// A header for this request only.
     pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        if name == CONSISTENCY_LEVEL {
+            self.consistency_added = false;
+        }
         self.request.headers.insert(name, value);
         self
+    }
+
+    /// Adds or removes the `ConsistencyLevel` header this operation added, as the query options
+    /// and [`Operation::eventual_consistency`] require. A header the caller set is left alone.
+    fn sync_consistency(&mut self) {
+        let needed = self
+            .request
+            .query
+            .iter()
+            .any(|(k, v)| (k == "$count" && v == "true") || (k == "$search" && self.directory));
+        let wanted = self.consistency.unwrap_or(needed);
+        let present = self.request.headers.contains_key(CONSISTENCY_LEVEL);
+        if wanted && !present {
+            self.request
+                .headers
+                .insert(CONSISTENCY_LEVEL, HeaderValue::from_static("eventual"));
+            self.consistency_added = true;
+        } else if !wanted && self.consistency_added {
+            self.request.headers.remove(CONSISTENCY_LEVEL);
+            self.consistency_added = false;
+        }
     }
 
     /// The request as it would be sent (relative to the client's service root), to look at.
@@ -162,6 +245,23 @@ impl<E: Expect> Operation<E> {
         }
         let response = self.client.execute(self.request).await?;
         E::from_response(&response)
+    }
+
+    /// The client, the request and the build error: what the paging streams take over.
+    pub(crate) fn into_parts(self) -> (Client, Request, Option<Error>) {
+        (self.client, self.request, self.error)
+    }
+
+    /// Keeps `e` as the operation's error, unless it has one already.
+    pub(crate) fn with_error(mut self, e: Error) -> Self {
+        self.error.get_or_insert(e);
+        self
+    }
+
+    /// Changes the request in place (resuming from a link, for example).
+    pub(crate) fn map_request(mut self, change: impl FnOnce(&mut Request)) -> Self {
+        change(&mut self.request);
+        self
     }
 
     fn merge_list<I: IntoIterator<Item = S>, S: AsRef<str>>(
@@ -289,6 +389,86 @@ mod tests {
             [("@q".to_string(), "'it''s'".to_string())]
         );
         assert!(op.into_request().is_err());
+    }
+
+    fn list(counter: &Counter) -> Operation<Json<serde_json::Value>> {
+        Operation::new(client(counter), Request::new(http::Method::GET, "/users"))
+    }
+
+    fn consistency(op: &Operation<Json<serde_json::Value>>) -> Option<&str> {
+        op.request()
+            .headers
+            .get("consistencylevel")
+            .and_then(|v| v.to_str().ok())
+    }
+
+    #[test]
+    fn count_adds_consistency_level_unless_opted_out() {
+        let counter = Counter::default();
+        assert_eq!(consistency(&list(&counter)), None);
+        assert_eq!(consistency(&list(&counter).count(true)), Some("eventual"));
+        assert_eq!(consistency(&list(&counter).count(false)), None);
+        // turning $count off again takes the header away, the opt-out wins in either order
+        assert_eq!(consistency(&list(&counter).count(true).count(false)), None);
+        let out = list(&counter).count(true).eventual_consistency(false);
+        assert_eq!(consistency(&out), None);
+        assert_eq!(out.request().query_string(), "$count=true");
+        let out = list(&counter).eventual_consistency(false).count(true);
+        assert_eq!(consistency(&out), None);
+        // opting in needs no $count
+        assert_eq!(
+            consistency(&list(&counter).eventual_consistency(true)),
+            Some("eventual")
+        );
+        // a header the caller set stays the caller's
+        let own = list(&counter)
+            .header(
+                HeaderName::from_static("consistencylevel"),
+                HeaderValue::from_static("session"),
+            )
+            .count(true)
+            .count(false);
+        assert_eq!(consistency(&own), Some("session"));
+    }
+
+    #[test]
+    fn search_needs_consistency_level_on_directory_objects_only() {
+        let counter = Counter::default();
+        assert_eq!(consistency(&list(&counter).search("pizza")), None);
+        assert_eq!(
+            consistency(&list(&counter).directory_objects().search("displayName:wa")),
+            Some("eventual")
+        );
+        assert_eq!(
+            consistency(&list(&counter).search("displayName:wa").directory_objects()),
+            Some("eventual")
+        );
+        assert_eq!(
+            consistency(
+                &list(&counter)
+                    .directory_objects()
+                    .search("displayName:wa")
+                    .eventual_consistency(false)
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn search_values_are_quoted_as_graph_expects() {
+        let counter = Counter::default();
+        let search = |s: &str| list(&counter).search(s).request().query[0].1.clone();
+        assert_eq!(search("displayName:wa"), "\"displayName:wa\"");
+        assert_eq!(search("say \"hi\" \\o/"), "\"say \\\"hi\\\" \\\\o/\"");
+        // an expression already quoted is sent as written
+        assert_eq!(
+            search("\"displayName:a\" OR \"mail:a\""),
+            "\"displayName:a\" OR \"mail:a\""
+        );
+        assert_eq!(
+            list(&counter).search("a b&c").request().query_string(),
+            "$search=%22a%20b%26c%22"
+        );
     }
 
     #[test]

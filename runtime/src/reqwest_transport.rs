@@ -9,6 +9,7 @@ use rustls::crypto::CryptoProvider;
 use rustls_platform_verifier::BuilderVerifierExt;
 
 use crate::auth::BoxFuture;
+use crate::content::StreamingResponse;
 use crate::error::{Error, TransportError, TransportErrorKind};
 use crate::response::Response;
 use crate::transport::Transport;
@@ -70,16 +71,31 @@ impl Transport for ReqwestTransport {
         &self,
         request: http::Request<Vec<u8>>,
     ) -> BoxFuture<'_, Result<Response, TransportError>> {
+        Box::pin(async move { self.send_streaming(request).await?.collect().await })
+    }
+
+    fn send_streaming(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> BoxFuture<'_, Result<StreamingResponse, TransportError>> {
         Box::pin(async move {
             let request = reqwest::Request::try_from(request).map_err(classify)?;
             let response = self.client.execute(request).await.map_err(classify)?;
             let status = response.status();
             let headers = response.headers().clone();
-            let body = response.bytes().await.map_err(classify)?.to_vec();
-            Ok(Response {
+            // chunk by chunk; after an error the stream ends
+            let body = futures_util::stream::unfold(Some(response), |response| async move {
+                let mut response = response?;
+                match response.chunk().await {
+                    Ok(Some(chunk)) => Some((Ok(chunk), Some(response))),
+                    Ok(None) => None,
+                    Err(e) => Some((Err(classify(e)), None)),
+                }
+            });
+            Ok(StreamingResponse {
                 status,
                 headers,
-                body,
+                body: Box::pin(body),
             })
         })
     }

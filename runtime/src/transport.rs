@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::auth::BoxFuture;
+use crate::content::StreamingResponse;
 use crate::error::TransportError;
 use crate::response::Response;
 
@@ -18,4 +19,14 @@ pub trait Transport: Send + Sync + fmt::Debug {
         &self,
         request: http::Request<Vec<u8>>,
     ) -> BoxFuture<'_, Result<Response, TransportError>>;
+
+    /// Sends `request` and returns as soon as the status and headers have arrived, the body to
+    /// be read as a stream (media downloads). The default reads the whole body with
+    /// [`Transport::send`]; a transport that can stream overrides it.
+    fn send_streaming(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> BoxFuture<'_, Result<StreamingResponse, TransportError>> {
+        Box::pin(async move { self.send(request).await.map(StreamingResponse::from) })
+    }
 }

@@ -30,6 +30,19 @@ pub struct BuilderNames {
     pub steps: BTreeMap<Step, String>,
     /// (qualified operation name, index in [`Model::overloads`]) -> its method.
     pub bound: BTreeMap<(String, usize), BoundNames>,
+    /// The media content of one entity: its `$value` (media entity) or an `Edm.Stream` property.
+    pub content: Vec<ContentNames>,
+}
+
+/// The download and upload methods of one stream of an entity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentNames {
+    /// The `Edm.Stream` property, or `None` for the media entity's own stream (`$value`).
+    pub property: Option<String>,
+    /// `content`, `content_stream`...: a GET of the bytes.
+    pub get: String,
+    /// `put_content`...: a PUT of the bytes.
+    pub put: String,
 }
 
 /// The Rust names of one bound action or function.
@@ -428,6 +441,46 @@ fn builder_methods(
             };
             out.bound.insert((op_name.clone(), index), bound);
         }
+    }
+    // last, so that no earlier method changes its name
+    if !key.collection {
+        for property in content_streams(model, &key.entity_type) {
+            let base = property.map_or_else(|| "content".to_string(), naming::field_name);
+            let base = base.trim_end_matches('_');
+            out.content.push(ContentNames {
+                property: property.map(str::to_owned),
+                get: scope.claim(base.to_string()),
+                put: scope.claim(format!("put_{base}")),
+            });
+        }
+    }
+    out
+}
+
+/// The streams of an entity type: `None` for its own media stream (`HasStream`, on it or a base
+/// type; at `{entity}/$value`), then its `Edm.Stream` properties (at `{entity}/{property}`), in
+/// declaration order.
+pub fn content_streams<'a>(model: &'a Model, entity_type: &str) -> Vec<Option<&'a str>> {
+    let ancestry = model.ancestry(entity_type);
+    let media = ancestry
+        .iter()
+        .any(|t| t.has_stream && t.kind == crate::model::TypeKind::Entity);
+    let mut out: Vec<Option<&str>> = Vec::new();
+    if media {
+        out.push(None);
+    }
+    if model.entity_types.contains_key(entity_type) {
+        out.extend(
+            model
+                .all_properties(entity_type)
+                .into_iter()
+                .filter(|p| {
+                    !p.ty.collection
+                        && p.ty.ty
+                            == crate::model::TypeRef::Primitive(crate::model::Primitive::Stream)
+                })
+                .map(|p| Some(p.name.as_str())),
+        );
     }
     out
 }

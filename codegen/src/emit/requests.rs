@@ -7,7 +7,7 @@ use super::deprecations;
 use super::docs::Doc;
 use super::features;
 use super::models::{item_doc, use_type};
-use super::names::{BoundNames, Names};
+use super::names::{BoundNames, ContentNames, Names};
 use super::{PieceId, Pieces};
 use crate::config::{CrudOperation, Permissions};
 use crate::model::{Model, Operation, TypeRef};
@@ -102,6 +102,10 @@ fn client_tokens(model: &Model, selection: &Selection, names: &Names, client: &s
     }
 }
 
+/// The base of Graph's directory objects, whose collections answer `$search` only in advanced
+/// queries (`ConsistencyLevel: eventual`).
+const DIRECTORY_OBJECT: &str = "microsoft.graph.directoryObject";
+
 /// Paths longer than this are shown in docs with their middle segments elided: a containment
 /// tree N levels deep has paths of N segments, and showing each in full made the generated code
 /// grow with N^2 (a 413 KiB document generated 190 MB).
@@ -174,6 +178,10 @@ fn builder_tokens(
         .then(|| names.value_path(&key.entity_type));
     let mut methods = Vec::new();
     let mut extra_items = Vec::new();
+    // `$search` on directory objects needs `ConsistencyLevel: eventual`: the runtime adds it
+    let directory = model
+        .derives_from(&key.entity_type, DIRECTORY_OBJECT)
+        .then(|| quote! { .directory_objects() });
 
     for op in &builder.operations {
         let (Some(ty), Some(method)) = (ty.clone(), own.operations.get(op)) else {
@@ -209,7 +217,7 @@ fn builder_tokens(
             CrudOperation::List => quote! {
                 #doc
                 pub fn #method(&self) -> odata_runtime::Operation<odata_runtime::Json<odata_runtime::Page<#ty>>> {
-                    odata_runtime::Operation::new(self.client.clone(), odata_runtime::Request::new(odata_runtime::http::Method::GET, self.path.clone()))
+                    odata_runtime::Operation::new(self.client.clone(), odata_runtime::Request::new(odata_runtime::http::Method::GET, self.path.clone())) #directory
                 }
             },
             CrudOperation::Create => quote! {
@@ -253,11 +261,13 @@ fn builder_tokens(
             )
         };
         let doc = Doc::default().markdown(doc).tokens();
+        let directory = (key.collection && model.derives_from(d, DIRECTORY_OBJECT))
+            .then(|| quote! { .directory_objects() });
         methods.push(quote! {
             #doc
             #gate
             pub fn #method(&self) -> #ty {
-                <#ty>::new(self.client.clone(), format!("{}{}", self.path, #segment))
+                <#ty>::new(self.client.clone(), format!("{}{}", self.path, #segment)) #directory
             }
         });
     }
@@ -306,6 +316,10 @@ fn builder_tokens(
                 });
             }
         }
+    }
+
+    for content in &own.content {
+        methods.extend(content_methods(names, key, &path, simple, content));
     }
 
     for ((op_name, index), bound) in &own.bound {
@@ -362,6 +376,56 @@ fn builder_tokens(
     features::gate_items(tokens, &features::builder_gate(selection, key))
 }
 
+/// The download and upload methods of one stream of an entity (`$value` or an `Edm.Stream`
+/// property).
+fn content_methods(
+    names: &Names,
+    key: &BuilderKey,
+    path: &str,
+    simple: &str,
+    content: &ContentNames,
+) -> [TokenStream; 2] {
+    let segment = match &content.property {
+        Some(p) => format!("/{p}"),
+        None => "/$value".to_string(),
+    };
+    let what = match &content.property {
+        Some(p) => format!("The `{p}` stream of the `{simple}`"),
+        None => format!("The content of the `{simple}` (a media entity)"),
+    };
+    let get = format_ident!("{}", content.get);
+    let put = format_ident!("{}", content.put);
+    let ty = names.value_path(&key.entity_type);
+    let get_doc = Doc::default()
+        .markdown(format!("{what}, read as a stream of bytes: `GET {path}{segment}`."))
+        .markdown("`send().await` gives a `ByteStream`, `bytes().await` the whole body. A redirect to a download URL on another host (Graph answers `302 Found`) is followed without the token.")
+        .tokens();
+    let put_doc = Doc::default()
+        .markdown(format!(
+            "Replaces {} with `body`, sent with `content_type`: `PUT {path}{segment}`.",
+            match &content.property {
+                Some(p) => format!("the `{p}` stream of the `{simple}`"),
+                None => format!("the content of the `{simple}`"),
+            }
+        ))
+        .markdown("The service answers with the entity or with no content.")
+        .tokens();
+    [
+        quote! {
+            #get_doc
+            pub fn #get(&self) -> odata_runtime::Download {
+                odata_runtime::Download::new(self.client.clone(), format!("{}{}", self.path, #segment))
+            }
+        },
+        quote! {
+            #put_doc
+            pub fn #put(&self, body: impl Into<Vec<u8>>, content_type: &str) -> odata_runtime::Operation<odata_runtime::JsonOrEmpty<#ty>> {
+                odata_runtime::put_content(self.client.clone(), format!("{}{}", self.path, #segment), body.into(), content_type)
+            }
+        },
+    ]
+}
+
 /// What an operation answers, as a runtime `Expect` type.
 fn expect_type(model: &Model, names: &Names, op: &Operation) -> TokenStream {
     let Some(r) = &op.return_type else {
@@ -376,7 +440,9 @@ fn expect_type(model: &Model, names: &Names, op: &Operation) -> TokenStream {
         },
     );
     let structured = matches!(r.ty.ty, TypeRef::Entity(_) | TypeRef::Complex(_));
-    let body = if r.ty.collection {
+    let body = if is_delta(op) {
+        quote! { odata_runtime::DeltaPage<#item> }
+    } else if r.ty.collection {
         quote! { odata_runtime::Page<#item> }
     } else if structured {
         item
@@ -387,6 +453,17 @@ fn expect_type(model: &Model, names: &Names, op: &Operation) -> TokenStream {
         OperationKind::Action => quote! { odata_runtime::JsonOrEmpty<#body> },
         OperationKind::Function => quote! { odata_runtime::Json<#body> },
     }
+}
+
+/// A delta query: a function named `delta` that answers a collection of entities, page by page
+/// and ending with an `@odata.deltaLink` (Graph's change tracking).
+fn is_delta(op: &Operation) -> bool {
+    op.kind == OperationKind::Function
+        && op.simple_name == "delta"
+        && op
+            .return_type
+            .as_ref()
+            .is_some_and(|r| r.ty.collection && matches!(r.ty.ty, TypeRef::Entity(_)))
 }
 
 fn bound_operation(
@@ -467,13 +544,18 @@ fn bound_operation(
         OperationKind::Function => {
             let call: Vec<String> = params.iter().map(|p| format!("{0}=@{0}", p.name)).collect();
             let http = format!("`GET {path}/{}({})`", op.name, call.join(","));
-            let doc = item_doc(
+            let mut doc = item_doc(
                 &op.annotations,
                 &format!("Calls the bound {kind} `{}`.", op.simple_name),
             )
             .markdown(http)
-            .markdown("Parameters travel as parameter aliases in the query string.")
-            .tokens();
+            .markdown("Parameters travel as parameter aliases in the query string.");
+            if is_delta(op) {
+                doc = doc.markdown("A delta query: `items()` or `pages()` give the changes (`Delta::Changed` or `Delta::Removed`) page by page, and then `delta_link()`; store it and call `resume_from(link)` on this operation for the changes since.");
+            } else if op.return_type.as_ref().is_some_and(|r| r.ty.collection) {
+                doc = doc.markdown("`send()` gives one page; `items()` or `pages()` a stream that follows `@odata.nextLink`.");
+            }
+            let doc = doc.tokens();
             let segment = format!("/{}({})", op.name, call.join(","));
             let args: Vec<(proc_macro2::Ident, TokenStream, String)> = params
                 .iter()

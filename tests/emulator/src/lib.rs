@@ -15,6 +15,10 @@
 //!
 //! A second emulator is a second origin (a download URL, an upload URL): tokens must not reach it.
 
+pub mod content;
+pub mod delta;
+pub mod paging;
+
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::Router;
