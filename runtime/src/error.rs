@@ -66,6 +66,11 @@ pub enum Error {
     /// Invalid client configuration or request (bad root URL, header value, ...).
     #[error("invalid configuration: {0}")]
     Config(String),
+
+    /// The service answered outside the protocol it documents (a `$batch` response without a
+    /// step's answer, an upload session that asks for bytes it already acknowledged, ...).
+    #[error("protocol error: {0}")]
+    Protocol(String),
 }
 
 impl Error {
@@ -156,6 +161,11 @@ impl TransportError {
     /// What kind of failure this is.
     pub fn kind(&self) -> TransportErrorKind {
         self.kind
+    }
+
+    /// The human-readable message, without the kind.
+    pub fn message(&self) -> &str {
+        &self.message
     }
 }
 

@@ -30,6 +30,7 @@
 #![warn(missing_docs)]
 
 mod auth;
+mod batch;
 mod cast;
 mod client;
 mod cloud;
@@ -47,6 +48,7 @@ mod transport;
 mod reqwest_transport;
 
 pub use auth::{AccessToken, BoxFuture, StaticToken, TokenProvider};
+pub use batch::{Batch, BatchResponse, BatchStep, StepId};
 pub use cast::{CastCollection, CastEntity};
 pub use client::{Client, ClientBuilder, SDK_VERSION};
 pub use cloud::{ApiVersion, Cloud};

@@ -154,6 +154,16 @@ impl<E: Expect> Operation<E> {
         }
     }
 
+    /// The client and the request, or the error met while building the request: for runtime
+    /// helpers that send an operation their own way (a batch step, an upload session).
+    pub(crate) fn into_parts(self) -> (Client, Result<Request, Error>) {
+        let request = match self.error {
+            Some(e) => Err(e),
+            None => Ok(self.request),
+        };
+        (self.client, request)
+    }
+
     /// Sends the request through the client and converts the response. A request that could
     /// not be built is not sent: its error is returned.
     pub async fn send(self) -> Result<E::Output, Error> {

@@ -15,6 +15,8 @@
 //!
 //! A second emulator is a second origin (a download URL, an upload URL): tokens must not reach it.
 
+pub mod batch;
+
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::Router;
