@@ -71,6 +71,10 @@ pub enum Error {
     /// step's answer, an upload session that asks for bytes it already acknowledged, ...).
     #[error("protocol error: {0}")]
     Protocol(String),
+
+    /// Reading what an upload sends failed (the `AsyncRead` of a large upload).
+    #[error("reading the upload source failed: {0}")]
+    Read(#[source] std::io::Error),
 }
 
 impl Error {

@@ -43,6 +43,7 @@ mod request;
 mod response;
 mod retry;
 mod transport;
+pub mod upload;
 
 #[cfg(feature = "reqwest")]
 mod reqwest_transport;
@@ -64,6 +65,7 @@ pub use reqwest_transport::ReqwestTransport;
 pub use response::{Empty, Expect, Json, JsonOrEmpty, Page, Response, ValueResponse};
 pub use retry::{RetryPolicy, retry_after};
 pub use transport::Transport;
+pub use upload::LargeUpload;
 
 // Generated code names these through the runtime so it needs no direct dependency.
 pub use http;

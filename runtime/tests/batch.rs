@@ -11,10 +11,10 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use graph_emulator::batch::{self, BatchControl, sent_batches};
 use graph_emulator::{Emulator, graph_error};
-use odata_runtime::{
-    ApiVersion, Batch, Client, Cloud, Empty, Error, Json, Operation, Request, RetryPolicy,
-};
+use odata_runtime::{ApiVersion, Batch, Client, Empty, Error, Json, Operation, Request};
 use serde_json::{Value, json};
+
+mod emulated;
 
 const TOKEN: &str = "batch-token";
 
@@ -36,18 +36,7 @@ fn users() -> Router {
 async fn start() -> (Emulator, BatchControl, Client) {
     let (routes, control) = batch::routes("v1.0", users());
     let graph = Emulator::start(routes).await;
-    let client = Client::builder()
-        .cloud(Cloud::custom(graph.origin()).unwrap())
-        .api_version(ApiVersion::V1_0)
-        .bearer_token(TOKEN)
-        .retry_policy(
-            RetryPolicy::default()
-                .with_max_attempts(3)
-                .with_base_delay(Duration::from_millis(10)),
-        )
-        .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap();
+    let client = emulated::client_for(&graph, TOKEN);
     (graph, control, client)
 }
 

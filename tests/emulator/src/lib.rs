@@ -16,6 +16,7 @@
 //! A second emulator is a second origin (a download URL, an upload URL): tokens must not reach it.
 
 pub mod batch;
+pub mod upload;
 
 use std::sync::{Arc, Mutex, PoisonError};
 
