@@ -18,6 +18,7 @@ const FIXTURES: &[&str] = &[
     "primitives",
     "polymorphism",
     "deprecations",
+    "upload_session",
 ];
 
 fn fixture_dir() -> PathBuf {
@@ -88,6 +89,7 @@ snapshot_test!(bound_actions_and_functions, "bound_operations");
 snapshot_test!(every_edm_primitive_has_a_rust_type, "primitives");
 snapshot_test!(polymorphic_values_choose_their_variant, "polymorphism");
 snapshot_test!(deprecated_elements_are_deprecated_items, "deprecations");
+snapshot_test!(upload_sessions_get_a_large_upload, "upload_session");
 
 #[test]
 fn area_features_gate_builders_and_types() {

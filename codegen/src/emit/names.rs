@@ -30,6 +30,9 @@ pub struct BuilderNames {
     pub steps: BTreeMap<Step, String>,
     /// (qualified operation name, index in [`Model::overloads`]) -> its method.
     pub bound: BTreeMap<(String, usize), BoundNames>,
+    /// The same key -> the method that uploads a file through it, for the `createUploadSession`
+    /// actions ([`super::uploads::creates_upload_session`]).
+    pub uploads: BTreeMap<(String, usize), String>,
 }
 
 /// The Rust names of one bound action or function.
@@ -427,6 +430,14 @@ fn builder_methods(
                 fields,
             };
             out.bound.insert((op_name.clone(), index), bound);
+        }
+    }
+    // after every bound operation, so that an operation keeps its own name
+    for (key, _) in out.bound.iter() {
+        let op = model.overloads(&key.0).nth(key.1);
+        if op.is_some_and(super::uploads::creates_upload_session) {
+            out.uploads
+                .insert(key.clone(), scope.claim("large_upload".to_string()));
         }
     }
     out
