@@ -19,6 +19,7 @@ const FIXTURES: &[&str] = &[
     "polymorphism",
     "deprecations",
     "request_patterns",
+    "upload_session",
 ];
 
 fn fixture_dir() -> PathBuf {
@@ -90,6 +91,7 @@ snapshot_test!(every_edm_primitive_has_a_rust_type, "primitives");
 snapshot_test!(polymorphic_values_choose_their_variant, "polymorphism");
 snapshot_test!(deprecated_elements_are_deprecated_items, "deprecations");
 snapshot_test!(paging_delta_search_and_media_content, "request_patterns");
+snapshot_test!(upload_sessions_get_a_large_upload, "upload_session");
 
 #[test]
 fn area_features_gate_builders_and_types() {

@@ -122,6 +122,23 @@ impl Client {
         &self.inner.retry
     }
 
+    /// One attempt of `request`, exactly as given, through the transport with the per-attempt
+    /// timeout: no token, no default headers, no redirects, no retries. For URLs that carry
+    /// their own authorization (an upload session's pre-authenticated `uploadUrl`), where a
+    /// bearer token must not go whatever the origin.
+    pub(crate) async fn send_unauthenticated(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<Response, Error> {
+        let send = self.inner.transport.send(request);
+        match self.inner.timeout {
+            Some(limit) => Ok(tokio::time::timeout(limit, send)
+                .await
+                .map_err(|_| Error::Timeout(limit))??),
+            None => Ok(send.await?),
+        }
+    }
+
     /// Sends `request` with headers, authentication, redirects, retries and
     /// the per-request timeout. Returns the response for a 2xx status;
     /// any other final status is an [`Error::Http`].

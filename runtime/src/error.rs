@@ -67,10 +67,15 @@ pub enum Error {
     #[error("invalid configuration: {0}")]
     Config(String),
 
-    /// A success response that breaks the protocol it belongs to (an `@odata.nextLink` that
-    /// is not a URL, for example).
-    #[error("unexpected response: {0}")]
+    /// The service answered outside the protocol it documents (an `@odata.nextLink` that is not
+    /// a URL, a `$batch` response without a step's answer, an upload session that asks for bytes
+    /// it already acknowledged, ...).
+    #[error("protocol error: {0}")]
     Protocol(String),
+
+    /// Reading what an upload sends failed (the `AsyncRead` of a large upload).
+    #[error("reading the upload source failed: {0}")]
+    Read(#[source] std::io::Error),
 }
 
 impl Error {
@@ -161,6 +166,11 @@ impl TransportError {
     /// What kind of failure this is.
     pub fn kind(&self) -> TransportErrorKind {
         self.kind
+    }
+
+    /// The human-readable message, without the kind.
+    pub fn message(&self) -> &str {
+        &self.message
     }
 }
 

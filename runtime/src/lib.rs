@@ -30,6 +30,7 @@
 #![warn(missing_docs)]
 
 mod auth;
+mod batch;
 mod cast;
 mod client;
 mod cloud;
@@ -45,11 +46,13 @@ mod request;
 mod response;
 mod retry;
 mod transport;
+pub mod upload;
 
 #[cfg(feature = "reqwest")]
 mod reqwest_transport;
 
 pub use auth::{AccessToken, BoxFuture, StaticToken, TokenProvider};
+pub use batch::{Batch, BatchResponse, BatchStep, StepId};
 pub use cast::{CastCollection, CastEntity};
 pub use client::{Client, ClientBuilder, SDK_VERSION};
 pub use cloud::{ApiVersion, Cloud};
@@ -69,6 +72,7 @@ pub use reqwest_transport::ReqwestTransport;
 pub use response::{Empty, Expect, Json, JsonOrEmpty, Page, Response, ValueResponse};
 pub use retry::{RetryPolicy, retry_after};
 pub use transport::Transport;
+pub use upload::LargeUpload;
 
 // Generated code names these through the runtime so it needs no direct dependency.
 pub use http;

@@ -237,6 +237,16 @@ impl<E: Expect> Operation<E> {
         }
     }
 
+    /// The client and the request, or the error met while building the request: for runtime
+    /// helpers that send an operation their own way (a batch step, an upload session).
+    pub(crate) fn into_checked_parts(self) -> (Client, Result<Request, Error>) {
+        let request = match self.error {
+            Some(e) => Err(e),
+            None => Ok(self.request),
+        };
+        (self.client, request)
+    }
+
     /// Sends the request through the client and converts the response. A request that could
     /// not be built is not sent: its error is returned.
     pub async fn send(self) -> Result<E::Output, Error> {
@@ -247,7 +257,8 @@ impl<E: Expect> Operation<E> {
         E::from_response(&response)
     }
 
-    /// The client, the request and the build error: what the paging streams take over.
+    /// The client, the request and the build error: what the paging streams take over (they
+    /// keep the request's headers for later pages even when the first request cannot be sent).
     pub(crate) fn into_parts(self) -> (Client, Request, Option<Error>) {
         (self.client, self.request, self.error)
     }

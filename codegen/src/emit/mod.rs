@@ -9,6 +9,7 @@ mod models;
 mod names;
 mod polymorphic;
 mod requests;
+mod uploads;
 
 use std::sync::{Arc, Mutex, mpsc};
 

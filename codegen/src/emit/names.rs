@@ -32,6 +32,9 @@ pub struct BuilderNames {
     pub bound: BTreeMap<(String, usize), BoundNames>,
     /// The media content of one entity: its `$value` (media entity) or an `Edm.Stream` property.
     pub content: Vec<ContentNames>,
+    /// The same key as `bound` -> the method that uploads a file through it, for the
+    /// `createUploadSession` actions ([`super::uploads::creates_upload_session`]).
+    pub uploads: BTreeMap<(String, usize), String>,
 }
 
 /// The download and upload methods of one stream of an entity.
@@ -440,6 +443,14 @@ fn builder_methods(
                 fields,
             };
             out.bound.insert((op_name.clone(), index), bound);
+        }
+    }
+    // after every bound operation, so that an operation keeps its own name
+    for (key, _) in out.bound.iter() {
+        let op = model.overloads(&key.0).nth(key.1);
+        if op.is_some_and(super::uploads::creates_upload_session) {
+            out.uploads
+                .insert(key.clone(), scope.claim("large_upload".to_string()));
         }
     }
     // last, so that no earlier method changes its name

@@ -326,6 +326,9 @@ fn builder_tokens(
         if let Some(op) = model.overloads(op_name).nth(*index) {
             let (method, extra) = bound_operation(model, names, op, &path, bound);
             methods.push(method);
+            if let Some(upload) = own.uploads.get(&(op_name.clone(), *index)) {
+                methods.push(super::uploads::method(op, bound, upload));
+            }
             extra_items.extend(extra);
         }
     }

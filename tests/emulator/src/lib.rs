@@ -15,9 +15,11 @@
 //!
 //! A second emulator is a second origin (a download URL, an upload URL): tokens must not reach it.
 
+pub mod batch;
 pub mod content;
 pub mod delta;
 pub mod paging;
+pub mod upload;
 
 use std::sync::{Arc, Mutex, PoisonError};
 
