@@ -22,10 +22,6 @@ pub fn gate(features: Option<&BTreeSet<String>>) -> TokenStream {
     }
 }
 
-pub fn type_gate(selection: &Selection, qname: &str) -> TokenStream {
-    gate(selection.type_areas.get(qname))
-}
-
 pub fn builder_gate(selection: &Selection, key: &BuilderKey) -> TokenStream {
     gate(selection.builder_areas.get(key))
 }
@@ -40,43 +36,4 @@ pub fn crossing_gate(
         (Some(h), Some(t)) if !h.is_subset(t) => gate(Some(t)),
         _ => TokenStream::new(),
     }
-}
-
-/// Puts `gate` on every item of `items`.
-pub fn gate_items(items: TokenStream, gate: &TokenStream) -> TokenStream {
-    if gate.is_empty() {
-        return items;
-    }
-    let Ok(file) = syn::parse2::<syn::File>(items.clone()) else {
-        return items;
-    };
-    let attrs: Vec<syn::Attribute> =
-        match syn::parse::Parser::parse2(syn::Attribute::parse_outer, gate.clone()) {
-            Ok(a) => a,
-            Err(_) => return items,
-        };
-    let gated = file.items.into_iter().map(|mut item| {
-        if let Some(list) = item_attrs(&mut item) {
-            list.splice(0..0, attrs.iter().cloned());
-        }
-        item
-    });
-    quote! { #( #gated )* }
-}
-
-fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
-    use syn::Item::*;
-    Some(match item {
-        Struct(i) => &mut i.attrs,
-        Enum(i) => &mut i.attrs,
-        Impl(i) => &mut i.attrs,
-        Type(i) => &mut i.attrs,
-        Const(i) => &mut i.attrs,
-        Fn(i) => &mut i.attrs,
-        Mod(i) => &mut i.attrs,
-        Use(i) => &mut i.attrs,
-        Trait(i) => &mut i.attrs,
-        Macro(i) => &mut i.attrs,
-        _ => return None,
-    })
 }

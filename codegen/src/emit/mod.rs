@@ -4,6 +4,7 @@ mod deprecations;
 mod docs;
 mod enums;
 mod features;
+mod layout;
 mod manifest;
 mod models;
 mod names;
@@ -11,6 +12,7 @@ mod polymorphic;
 mod requests;
 mod uploads;
 
+use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, mpsc};
 
 use proc_macro2::TokenStream;
@@ -105,11 +107,12 @@ pub fn generate(
         let mut pieces = Pieces::start(scope);
         let lib = pieces.push(lib_rs(model, &selection, &names, options, version));
         let mut layout = vec![("src/lib.rs".to_string(), vec![lib])];
-        layout.extend(models::emit(model, &selection, &names, &mut pieces));
-        layout.push((
-            "src/requests.rs".into(),
-            requests::emit(model, &selection, &names, &mut pieces),
-        ));
+        let modules = models::emit(model, &selection, &names, &mut pieces)
+            .into_iter()
+            .chain([requests::emit(model, &selection, &names, &mut pieces)]);
+        for module in modules {
+            layout.extend(layout::files(module, &mut |t| pieces.push_sized(t)));
+        }
         (layout, pieces.finish())
     });
     let sha256: String = Sha256::digest(&options.metadata_bytes)
@@ -273,13 +276,34 @@ impl<'scope> Pieces<'scope> {
 
     /// Queues `tokens` for formatting (token streams are not `Send`: workers get their text).
     pub(crate) fn push(&mut self, tokens: TokenStream) -> PieceId {
+        self.push_sized(tokens).0
+    }
+
+    /// [`push`](Pieces::push), also giving the length of the piece's token text.
+    pub(crate) fn push_sized(&mut self, tokens: TokenStream) -> (PieceId, usize) {
         let id = self.next;
         self.next += 1;
+        let text = tokens.to_string();
+        let size = text.len();
         if let Some(sender) = &self.sender {
             // A send only fails when every worker has stopped; `finish` reports the piece.
-            let _ = sender.send((id, tokens.to_string()));
+            let _ = sender.send((id, text));
         }
-        PieceId(id)
+        (PieceId(id), size)
+    }
+
+    /// An item of a module, for [`layout::files`].
+    pub(crate) fn item(
+        &mut self,
+        tokens: TokenStream,
+        areas: Option<&BTreeSet<String>>,
+    ) -> layout::Item {
+        let (piece, size) = self.push_sized(tokens);
+        layout::Item {
+            areas: areas.filter(|a| !a.is_empty()).cloned(),
+            piece,
+            size,
+        }
     }
 
     /// Waits for the workers; slot `i` holds piece `i`, `None` when its worker stopped.

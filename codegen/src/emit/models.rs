@@ -5,27 +5,26 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::Pieces;
 use super::deprecations;
 use super::docs::Doc;
 use super::enums;
 use super::features;
+use super::layout::{Item, Module};
 use super::names::Names;
 use super::polymorphic;
-use super::{PieceId, Pieces};
 use crate::model::{Annotations, Model, Primitive, StructuredType, TypeKind, TypeRef, TypeUse};
 use crate::select::Selection;
 
-/// (file path, tokens) for every models module.
-/// (file path, pieces) for every models module; the first piece holds the module's inner
-/// attributes and submodule declarations.
+/// Every models module (one per namespace), its items tagged with the areas that compile them.
 pub fn emit(
     model: &Model,
     selection: &Selection,
     names: &Names,
     pieces: &mut Pieces<'_>,
-) -> Vec<(String, Vec<PieceId>)> {
+) -> Vec<Module> {
     let boxed = recursive_edges(model, selection);
-    let mut items: BTreeMap<Vec<String>, Vec<PieceId>> = BTreeMap::new();
+    let mut items: BTreeMap<Vec<String>, Vec<Item>> = BTreeMap::new();
     items.entry(Vec::new()).or_default();
     for module in names.modules.values() {
         items.entry(module.clone()).or_default();
@@ -34,17 +33,14 @@ pub fn emit(
         let Some(name) = names.types.get(qname) else {
             continue;
         };
-        let gate = features::type_gate(selection, qname);
+        let areas = selection.type_areas.get(qname);
         let module = items.entry(name.module.clone()).or_default();
         let tokens = if let Some(t) = model.structured_type(qname) {
             if let Some(p) = names.polymorphic.get(qname) {
-                let poly_gate = features::gate(selection.value_areas(qname));
-                let tokens = polymorphic::emit(model, selection, names, t, p, &boxed);
-                module.push(pieces.push(features::gate_items(
-                    structure(model, selection, names, t, &boxed),
-                    &gate,
-                )));
-                module.push(pieces.push(features::gate_items(tokens, &poly_gate)));
+                module.push(pieces.item(structure(model, selection, names, t, &boxed), areas));
+                for tokens in polymorphic::emit(model, selection, names, t, p, &boxed) {
+                    module.push(pieces.item(tokens, selection.value_areas(qname)));
+                }
                 continue;
             }
             structure(model, selection, names, t, &boxed)
@@ -63,7 +59,7 @@ pub fn emit(
         } else {
             continue;
         };
-        module.push(pieces.push(features::gate_items(tokens, &gate)));
+        module.push(pieces.item(tokens, areas));
     }
     let submodules: BTreeSet<&String> = names.modules.values().filter_map(|m| m.first()).collect();
     let namespace_of: BTreeMap<&Vec<String>, &String> =
@@ -74,23 +70,40 @@ pub fn emit(
             let ns = namespace_of
                 .get(&module)
                 .map_or(String::new(), |n| n.to_string());
-            let doc = if ns.is_empty() {
-                " Models of the service.".to_string()
+            let what = if ns.is_empty() {
+                "Models of the service".to_string()
             } else {
-                format!(" Models of the `{ns}` namespace.")
+                format!("Models of the `{ns}` namespace")
             };
-            let subs = if module.is_empty() {
+            let doc = format!(" {what}.");
+            let (subs, taken) = if module.is_empty() {
                 let mods = submodules.iter().map(|m| format_ident!("{}", m));
-                quote! { #( pub mod #mods; )* }
+                (
+                    quote! { #( pub mod #mods; )* },
+                    submodules.iter().map(|m| m.to_string()).collect(),
+                )
             } else {
-                quote! {}
+                (quote! {}, Vec::new())
             };
-            let mut ids = vec![pieces.push(quote! {
+            let head = vec![pieces.push(quote! {
                 #![doc = #doc]
                 #subs
             })];
-            ids.extend(body);
-            (Names::module_file(&module), ids)
+            let file = Names::module_file(&module);
+            let dir = file
+                .strip_suffix("/mod.rs")
+                .or_else(|| file.strip_suffix(".rs"))
+                .unwrap_or(&file)
+                .to_string();
+            Module {
+                dir,
+                file,
+                head,
+                taken,
+                what,
+                glob_parent: true,
+                items: body,
+            }
         })
         .collect()
 }

@@ -332,6 +332,37 @@ impl Names {
         }
     }
 
+    /// The private submodule of each group of items that compile with the same area features
+    /// (`None`: always): `in_device_management`, `in_me_users`, `in_admin_chats_and_23_more`,
+    /// `always`; never one of `taken` (the module's namespace submodules).
+    pub fn area_groups<'a>(
+        groups: impl Iterator<Item = Option<&'a BTreeSet<String>>>,
+        taken: &[String],
+    ) -> BTreeMap<Option<BTreeSet<String>>, String> {
+        let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
+        let mut scope = Scope::with_reserved(&taken);
+        groups
+            .map(|areas| {
+                let name = match areas {
+                    None => "always".to_string(),
+                    Some(set) => {
+                        let snake: Vec<String> = set
+                            .iter()
+                            .map(|f| naming::module_name(&f.replace('-', "_")))
+                            .collect();
+                        let shown = if snake.len() <= 3 { snake.len() } else { 2 };
+                        let mut name = format!("in_{}", snake[..shown].join("_"));
+                        if shown < snake.len() {
+                            name.push_str(&format!("_and_{}_more", snake.len() - shown));
+                        }
+                        name
+                    }
+                };
+                (areas.cloned(), scope.claim(name))
+            })
+            .collect()
+    }
+
     /// The file of a namespace module: `src/models/mod.rs` or `src/models/<module>.rs`.
     pub fn module_file(module: &[String]) -> String {
         if module.is_empty() {

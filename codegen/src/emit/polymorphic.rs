@@ -33,7 +33,7 @@ pub fn emit(
     base: &StructuredType,
     poly: &Polymorphic,
     boxed: &BTreeSet<(String, String)>,
-) -> TokenStream {
+) -> Vec<TokenStream> {
     let ident = format_ident!("{}", poly.ident);
     let base_areas = selection.value_areas(&base.name);
     let variants: Vec<Variant> = poly
@@ -199,34 +199,44 @@ pub fn emit(
     let base_variant = base_variant.unwrap_or_else(|| format_ident!("{}", poly.ident));
 
     let deprecated = deprecations::attribute(&base.annotations);
-    quote! {
-        #[doc = #doc]
-        #deprecated
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum #ident {
-            #( #decls )*
-        }
-
-        impl #ident {
-            /// The value's `@odata.type`: its own, else its variant's type (`None` for the base variant without one).
-            pub fn odata_type(&self) -> Option<&str> {
-                match self {
-                    #( #type_arms )*
-                }
+    // separate items, so that the enum of a type with a thousand descendants (`entity`) can be
+    // laid out over several files
+    let froms: Vec<TokenStream> = froms.into_iter().collect();
+    let mut items = vec![
+        quote! {
+            #[doc = #doc]
+            #deprecated
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #ident {
+                #( #decls )*
             }
-
-            /// Properties the metadata does not declare for the value's type, kept as sent.
-            pub fn additional_properties(&self) -> &std::collections::BTreeMap<String, serde_json::Value> {
-                match self {
-                    #( #rest_arms )*
+        },
+        quote! {
+            impl #ident {
+                /// The value's `@odata.type`: its own, else its variant's type (`None` for the base variant without one).
+                pub fn odata_type(&self) -> Option<&str> {
+                    match self {
+                        #( #type_arms )*
+                    }
                 }
+
+                /// Properties the metadata does not declare for the value's type, kept as sent.
+                pub fn additional_properties(&self) -> &std::collections::BTreeMap<String, serde_json::Value> {
+                    match self {
+                        #( #rest_arms )*
+                    }
+                }
+
+                #( #accessors )*
             }
-
-            #( #accessors )*
-        }
-
-        #( #froms )*
-
+        },
+    ];
+    items.extend(
+        froms
+            .chunks(FROMS_PER_ITEM)
+            .map(|chunk| quote! { #( #chunk )* }),
+    );
+    items.push(quote! {
         impl serde::Serialize for #ident {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
@@ -234,7 +244,8 @@ pub fn emit(
                 }
             }
         }
-
+    });
+    items.push(quote! {
         impl<'de> serde::Deserialize<'de> for #ident {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let object = odata_runtime::ObjectReader::read(deserializer)?;
@@ -244,5 +255,9 @@ pub fn emit(
                 })
             }
         }
-    }
+    });
+    items
 }
+
+/// `From` impls per item of the enum's code.
+const FROMS_PER_ITEM: usize = 200;

@@ -3,25 +3,26 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::Pieces;
 use super::deprecations;
 use super::docs::Doc;
 use super::features;
+use super::layout::Module;
 use super::models::{item_doc, use_type};
 use super::names::{BoundNames, ContentNames, Names};
-use super::{PieceId, Pieces};
 use crate::config::{CrudOperation, Permissions};
 use crate::model::{Model, Operation, TypeRef};
 use crate::select::{Builder, BuilderKey, Selection, Step};
 use crate::syntax::OperationKind;
 
-/// The pieces of `requests.rs`: its inner attributes, the client, then one piece per builder.
+/// The `requests` module: its inner attributes and the client, then one item per builder.
 pub fn emit(
     model: &Model,
     selection: &Selection,
     names: &Names,
     pieces: &mut Pieces<'_>,
-) -> Vec<PieceId> {
-    let mut ids = vec![pieces.push(quote! {
+) -> Module {
+    let mut head = vec![pieces.push(quote! {
         #![doc = " Request builders: the service client and one builder per entity type and containment context."]
         #![doc = ""]
         #![doc = " Every operation returns an [`odata_runtime::Operation`]: call `into_request()` for the HTTP request"]
@@ -29,12 +30,27 @@ pub fn emit(
         #![doc = " not serialize is the error of both; nothing is sent."]
     })];
     if let Some(client) = &names.client {
-        ids.push(pieces.push(client_tokens(model, selection, names, client)));
+        head.push(pieces.push(client_tokens(model, selection, names, client)));
     }
-    for (key, builder) in &selection.builders {
-        ids.push(pieces.push(builder_tokens(model, selection, names, key, builder)));
+    let items = selection
+        .builders
+        .iter()
+        .map(|(key, builder)| {
+            pieces.item(
+                builder_tokens(model, selection, names, key, builder),
+                selection.builder_areas.get(key),
+            )
+        })
+        .collect();
+    Module {
+        dir: "src/requests".into(),
+        file: "src/requests.rs".into(),
+        head,
+        taken: Vec::new(),
+        what: "Request builders".into(),
+        glob_parent: true,
+        items,
     }
-    ids
 }
 
 fn client_tokens(model: &Model, selection: &Selection, names: &Names, client: &str) -> TokenStream {
@@ -351,7 +367,7 @@ fn builder_tokens(
         doc = doc.markdown(format!("Reached at {}.", shown.join(", ")));
     }
     let doc = doc.tokens();
-    let tokens = quote! {
+    quote! {
         #doc
         #[derive(Debug, Clone)]
         pub struct #ident {
@@ -375,8 +391,7 @@ fn builder_tokens(
         }
 
         #( #extra_items )*
-    };
-    features::gate_items(tokens, &features::builder_gate(selection, key))
+    }
 }
 
 /// The download and upload methods of one stream of an entity (`$value` or an `Edm.Stream`
