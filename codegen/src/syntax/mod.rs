@@ -80,38 +80,6 @@ pub struct Schema {
     pub pos: Pos,
 }
 
-impl Schema {
-    /// Appends the children of `rest`, the same schema's later part (see the split read).
-    pub(crate) fn append(&mut self, rest: Schema) {
-        // Named field by field, so that a new child list cannot be forgotten here.
-        let Schema {
-            namespace: _,
-            alias: _,
-            pos: _,
-            entity_types,
-            complex_types,
-            enum_types,
-            type_definitions,
-            terms,
-            actions,
-            functions,
-            entity_containers,
-            annotations,
-            annotation_blocks,
-        } = rest;
-        self.entity_types.extend(entity_types);
-        self.complex_types.extend(complex_types);
-        self.enum_types.extend(enum_types);
-        self.type_definitions.extend(type_definitions);
-        self.terms.extend(terms);
-        self.actions.extend(actions);
-        self.functions.extend(functions);
-        self.entity_containers.extend(entity_containers);
-        self.annotations.extend(annotations);
-        self.annotation_blocks.extend(annotation_blocks);
-    }
-}
-
 /// An `EntityType` or a `ComplexType`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StructuredType {

@@ -32,17 +32,11 @@ use crate::repeats::{earlier_duplicates, has_repeats};
 pub struct ReadOptions {
     /// Deepest element nesting accepted; deeper documents are rejected with an error.
     pub max_depth: usize,
-    /// Documents of at least this many bytes are read on two threads when the machine has two
-    /// cores (`usize::MAX`: never). The result is the same either way.
-    pub parallel_from: usize,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions {
-            max_depth: 2048,
-            parallel_from: 512 * 1024,
-        }
+        ReadOptions { max_depth: 2048 }
     }
 }
 
@@ -58,22 +52,6 @@ pub fn read_document(
     options: &ReadOptions,
 ) -> Result<Document, Vec<Diagnostic>> {
     let bytes = source.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(source);
-    if bytes.len() >= options.parallel_from
-        && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
-        && let Some(split) = split_point(bytes)
-        && let Some(result) = read_split(bytes, file, options, split)
-    {
-        return result;
-    }
-    read_whole(source, bytes, file, options)
-}
-
-fn read_whole(
-    source: &[u8],
-    bytes: &[u8],
-    file: &str,
-    options: &ReadOptions,
-) -> Result<Document, Vec<Diagnostic>> {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {
@@ -91,19 +69,10 @@ fn read_whole(
             )]);
         }
     };
-    let mut reader = CsdlReader::new(text, file, options, Cursor::new());
+    let mut reader = CsdlReader::new(text, file, options);
     // A fatal error has already been recorded in `reader.errors`.
     let _ = reader.read_events().and_then(|()| reader.eof());
-    let (errors, warnings) = (reader.errors, reader.warnings);
-    outcome(reader.doc, errors, warnings)
-}
-
-/// The document with its warnings, or the errors followed by the warnings.
-fn outcome(
-    mut doc: Document,
-    mut errors: Vec<Diagnostic>,
-    warnings: Vec<Diagnostic>,
-) -> Result<Document, Vec<Diagnostic>> {
+    let (mut doc, mut errors, warnings) = (reader.doc, reader.errors, reader.warnings);
     if errors.is_empty() {
         doc.warnings = warnings;
         Ok(doc)
@@ -112,175 +81,6 @@ fn outcome(
         Err(errors)
     }
 }
-
-/// Schema children a split may start at.
-const SPLIT_ELEMENTS: [&[u8]; 9] = [
-    b"EntityType",
-    b"ComplexType",
-    b"EnumType",
-    b"TypeDefinition",
-    b"Term",
-    b"Action",
-    b"Function",
-    b"EntityContainer",
-    b"Annotations",
-];
-
-/// The part of the markup (per mille) that the calling thread reads: the other thread starts
-/// later. Swept on Graph v1.0 from 480 to 560, in one process, alternating: the read was fastest
-/// at 520 (5.15 ms against 5.30 ms at 500, where the second half took 0.4 ms longer).
-const HEAD_SHARE_OF_MARKUP: usize = 520;
-
-/// Where the calling thread's part of the markup ends: the offset where the running count of
-/// `<` and `"` (elements and attribute values, which the reading cost follows more than bytes)
-/// reaches [`HEAD_SHARE_OF_MARKUP`], estimated from 64 evenly spaced samples. In Graph v1.0
-/// that is at 44 % of the bytes: its first part holds the types and their attribute-heavy
-/// properties.
-fn markup_split(bytes: &[u8]) -> usize {
-    const SAMPLES: usize = 64;
-    const WINDOW: usize = 2048;
-    let stride = bytes.len() / SAMPLES;
-    if stride < WINDOW {
-        return bytes.len() / 2;
-    }
-    let counts: Vec<usize> = (0..SAMPLES)
-        .map(|k| {
-            let window = &bytes[k * stride..k * stride + WINDOW];
-            2 * memchr::memchr_iter(b'<', window).count()
-                + memchr::memchr_iter(b'"', window).count()
-        })
-        .collect();
-    let head = counts.iter().sum::<usize>() * HEAD_SHARE_OF_MARKUP / 1000;
-    let mut seen = 0;
-    for (k, &c) in counts.iter().enumerate() {
-        if seen + c >= head && c > 0 {
-            // Interpolate inside segment `k`.
-            let within = head.saturating_sub(seen) * stride / c;
-            return (k * stride + within).min(bytes.len() - 1);
-        }
-        seen += c;
-    }
-    bytes.len() / 2
-}
-
-/// The first `<` after the markup split that looks like the start of a schema child, such as
-/// `<EntityType `. It is only a guess: [`read_split`] checks it.
-fn split_point(bytes: &[u8]) -> Option<usize> {
-    // Only `edmx:Edmx` documents: the second half assumes it starts inside
-    // `Edmx/DataServices/Schema`.
-    memchr::memmem::find(&bytes[..bytes.len().min(64 * 1024)], b"DataServices")?;
-    let mut i = markup_split(bytes);
-    while let Some(lt) = memchr::memchr(b'<', &bytes[i..]) {
-        let at = i + lt;
-        let rest = &bytes[at + 1..];
-        let found = SPLIT_ELEMENTS.iter().any(|name| {
-            rest.starts_with(name)
-                && rest
-                    .get(name.len())
-                    .is_some_and(|&c| c.is_ascii_whitespace() || c == b'>' || c == b'/')
-        });
-        if found {
-            return Some(at);
-        }
-        i = at + 1;
-    }
-    None
-}
-
-/// The element names that frame the second half of a split read: it starts inside them.
-const SPLIT_CONTEXT: usize = 3;
-
-/// Reads `bytes[..split]` on this thread and `bytes[split..]` on another, the second as if it
-/// started inside `Edmx/DataServices/Schema`, then joins them.
-///
-/// `None` when the guess does not hold (the first half does not end directly inside a `Schema`
-/// of an `edmx:Edmx` document, or the second half does not close that context with the same
-/// names), when either half meets a fatal error, or when no second thread can be started: the
-/// caller then reads the whole document on one thread, so every result, diagnostics included, is
-/// exactly the sequential one.
-fn read_split(
-    bytes: &[u8],
-    file: &str,
-    options: &ReadOptions,
-    split: usize,
-) -> Option<Result<Document, Vec<Diagnostic>>> {
-    if bytes.get(split) != Some(&b'<') {
-        return None;
-    }
-    let (first, second) = bytes.split_at(split);
-    std::thread::scope(|scope| {
-        let rest = crate::threads::spawn(scope, move || {
-            let text = std::str::from_utf8(second).ok()?;
-            let line = 1 + count_newlines(first);
-            let line_start = memchr::memrchr(b'\n', first).map_or(0, |i| i + 1);
-            let col = 1 + count_chars(&first[line_start..]);
-            let mut reader = CsdlReader::new(text, file, options, Cursor::starting(line, col));
-            reader.root = RootState::Open;
-            for frame in [
-                Frame::Edmx,
-                Frame::DataServices,
-                Frame::Schema(Box::default()),
-            ] {
-                reader.open.push(Open {
-                    name: "",
-                    off: CONTEXT,
-                });
-                reader.marks.push(reader.mark());
-                reader.frames.push(frame);
-            }
-            reader.read_events().and_then(|()| reader.eof()).ok()?;
-            if reader.rejected {
-                // It dropped only this half's earlier errors.
-                return None;
-            }
-            Some((
-                reader.doc,
-                reader.errors,
-                reader.warnings,
-                reader.context_closed,
-            ))
-        })?;
-        let head = std::str::from_utf8(first).ok();
-        let mut reader = head.map(|text| CsdlReader::new(text, file, options, Cursor::new()));
-        let head_ok = reader.as_mut().is_some_and(|r| r.read_events().is_ok());
-        let (tail, tail_errors, tail_warnings, closed) = rest.join().ok()??;
-        let mut reader = reader.filter(|_| head_ok)?;
-        let context_ok = reader.root == RootState::Open
-            && reader.open.len() == SPLIT_CONTEXT
-            && matches!(
-                reader.frames.as_slice(),
-                [Frame::Edmx, Frame::DataServices, Frame::Schema(_)]
-            )
-            && reader
-                .open
-                .iter()
-                .rev()
-                .map(|o| o.name)
-                .eq(closed.iter().map(String::as_str));
-        if !context_ok {
-            return None;
-        }
-        let schema = reader.frames.pop()?;
-        let mark = reader.marks.pop()?;
-        reader.finish(schema, mark);
-        let mut doc = reader.doc;
-        let mut schemas = tail.schemas.into_iter();
-        if let (Some(head), Some(rest)) = (doc.schemas.last_mut(), schemas.next()) {
-            head.append(rest);
-        }
-        doc.schemas.extend(schemas);
-        doc.references.extend(tail.references);
-        doc.annotation_count += tail.annotation_count;
-        let mut errors = reader.errors;
-        errors.extend(tail_errors);
-        let mut warnings = reader.warnings;
-        warnings.extend(tail_warnings);
-        Some(outcome(doc, errors, warnings))
-    })
-}
-
-/// `Open::off` of the elements a split read's second half starts inside.
-const CONTEXT: usize = usize::MAX;
 
 /// The quick-xml settings of the reader: end names and comments are checked here, with
 /// positions, rather than by quick-xml; empty elements stay `Empty` events; text is not trimmed.
@@ -307,8 +107,6 @@ struct Cursor {
     off: usize,
     line: usize,
     col: usize,
-    /// The column of offset 0 (the second half of a split read starts mid-line).
-    first_col: usize,
 }
 
 const LO7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
@@ -382,16 +180,10 @@ fn to_u32(n: usize) -> u32 {
 
 impl Cursor {
     fn new() -> Self {
-        Cursor::starting(1, 1)
-    }
-
-    /// A cursor whose offset 0 is at `line`, `col` (the second half of a split read).
-    fn starting(line: usize, col: usize) -> Self {
         Cursor {
             off: 0,
-            line,
-            col,
-            first_col: col,
+            line: 1,
+            col: 1,
         }
     }
 
@@ -429,7 +221,7 @@ impl Cursor {
             self.line = self.line.saturating_sub(lines).max(1);
             self.col = match memchr::memrchr(b'\n', &text[..target]) {
                 Some(nl) => 1 + count_chars(&text[nl + 1..target]),
-                None => self.first_col + count_chars(&text[..target]),
+                None => 1 + count_chars(&text[..target]),
             };
         }
     }
@@ -748,10 +540,6 @@ struct CsdlReader<'a> {
     params: Vec<Parameter>,
     /// The scratch stack lengths when each frame was pushed (parallel to `frames`).
     marks: Vec<Marks>,
-    /// Names of the closing tags that ended the [`CONTEXT`] elements, innermost first.
-    context_closed: Vec<String>,
-    /// `reject` was called: the errors before it were dropped.
-    rejected: bool,
 }
 
 /// Lengths of the scratch stacks: where a frame's children start.
@@ -774,12 +562,12 @@ fn take_from<T>(stack: &mut Vec<T>, start: usize) -> Vec<T> {
 }
 
 impl<'a> CsdlReader<'a> {
-    fn new(text: &'a str, file: &'a str, options: &ReadOptions, cursor: Cursor) -> Self {
+    fn new(text: &'a str, file: &'a str, options: &ReadOptions) -> Self {
         CsdlReader {
             text,
             file,
             max_depth: options.max_depth,
-            cursor,
+            cursor: Cursor::new(),
             errors: Vec::new(),
             warnings: Vec::new(),
             open: Vec::new(),
@@ -795,8 +583,6 @@ impl<'a> CsdlReader<'a> {
             members: Vec::new(),
             params: Vec::new(),
             marks: Vec::new(),
-            context_closed: Vec::new(),
-            rejected: false,
         }
     }
 
@@ -825,7 +611,6 @@ impl<'a> CsdlReader<'a> {
 
     /// A document of another CSDL generation: this is the only error reported.
     fn reject(&mut self, off: usize, message: String) -> Fatal {
-        self.rejected = true;
         self.errors.clear();
         self.warnings.clear();
         self.fatal(off, message)
@@ -1017,9 +802,7 @@ impl<'a> CsdlReader<'a> {
                 format!("closing tag `</{name}>` does not match any open element"),
             ));
         };
-        if open.off == CONTEXT {
-            self.context_closed.push(name.to_string());
-        } else if open.name != name {
+        if open.name != name {
             let opened = self.pos_at(open.off);
             return Err(self.fatal(
                 off,

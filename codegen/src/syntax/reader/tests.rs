@@ -1086,10 +1086,7 @@ fn max_depth_is_enforced() {
         xml.push_str("</Apply>");
     }
     xml.push_str("</Annotation></Schema>");
-    let options = ReadOptions {
-        max_depth: 50,
-        ..ReadOptions::default()
-    };
+    let options = ReadOptions { max_depth: 50 };
     let errs = read_document(xml.as_bytes(), "t", &options).unwrap_err();
     assert_eq!(errs.len(), 1);
     assert_eq!(errs[0].pos, p(1, 44 + 7 * 48));
@@ -1108,7 +1105,6 @@ fn max_depth_is_enforced() {
     xml.push_str("</X></Schema>");
     let options = ReadOptions {
         max_depth: deep + 10,
-        ..ReadOptions::default()
     };
     let doc = read_document(xml.as_bytes(), "t", &options).unwrap();
     // Dropping a deep raw tree recurses in the derived Drop; keep it alive but flatten it first.
@@ -1479,140 +1475,4 @@ fn byte_mutations_never_panic() {
         m[at] = specials[(seed >> 32) as usize % specials.len()];
         let _ = read_document(&m, "t", &ReadOptions::default());
     }
-}
-
-/// Reads `bytes` split at every `<`, and checks that each split read either declines (and the
-/// caller reads on one thread) or gives exactly the one-thread result. Returns how many splits
-/// were taken.
-fn check_every_split(bytes: &[u8], file: &str) -> usize {
-    let options = ReadOptions::default();
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let whole = read_whole(bytes, bytes, file, &options);
-    let mut taken = 0;
-    for (at, _) in bytes.iter().enumerate().filter(|(_, b)| **b == b'<') {
-        if let Some(split) = read_split(bytes, file, &options, at) {
-            assert_eq!(split, whole, "{file} split at byte {at}");
-            taken += 1;
-        }
-    }
-    taken
-}
-
-const SPLIT_DOC: &str = r#"<?xml version="1.0" encoding="utf-8"?>
-<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
-  <edmx:Reference Uri="https://oasis-tcs.github.io/odata-vocabularies/vocabularies/Org.OData.Core.V1.xml">
-    <edmx:Include Namespace="Org.OData.Core.V1" Alias="Core" />
-  </edmx:Reference>
-  <edmx:DataServices>
-    <Schema Namespace="A" Alias="a" xmlns="http://docs.oasis-open.org/odata/ns/edm">
-      <Annotation Term="Core.Description" String="first part" />
-      <EntityType Name="e1"><Key><PropertyRef Name="id" /></Key>
-        <Property Name="id" Type="Edm.String" Nullable="false" />
-        <Property Name="naïve" Type="Edm.Int32" /><NavigationProperty Name="n" Type="a.e2" ContainsTarget="true" />
-      </EntityType>
-      <!-- <EntityType Name="commented"/> -->
-      <ComplexType Name="c1"><Property Name="p" Type="Collection(Edm.String)" /></ComplexType>
-      <EnumType Name="en"><Member Name="x" Value="1" /><Member Name="y" /></EnumType>
-      <Annotation Term="Core.LongDescription"><String>second <![CDATA[<EntityType >]]> part &amp; more</String></Annotation>
-      <EntityType Name="e2" BaseType="a.e1"><Property Name="q" Type="Edm.Boolean" />
-        <Annotation Term="Core.Description" String="x &lt;EntityType y" /></EntityType>
-      <Unknown><EntityType Name="inside-unknown" /></Unknown>
-      <Term Name="t" Type="Edm.String" />
-      <Action Name="act" IsBound="true"><Parameter Name="b" Type="a.e1" /></Action>
-      <Function Name="f"><ReturnType Type="Edm.String" /></Function>
-      <EntityContainer Name="C"><EntitySet Name="es" EntityType="a.e1" /><Singleton Name="s" Type="a.e2" /></EntityContainer>
-      <Annotations Target="a.e1/id"><Annotation Term="Core.Computed" Bool="true" /></Annotations>
-      <EntityType Name="late"><Property Name="p" Type="Edm.Decimal" Scale="3" /></EntityType>
-    </Schema>
-    <Schema Namespace="B" xmlns="http://docs.oasis-open.org/odata/ns/edm">
-      <EnumType Name="flags" IsFlags="true"><Member Name="a" Value="1" /></EnumType>
-      <TypeDefinition Name="td" UnderlyingType="Edm.String" />
-    </Schema>
-  </edmx:DataServices>
-</edmx:Edmx>
-"#;
-
-#[test]
-fn split_reads_equal_one_thread_reads() {
-    // Valid, with errors the reader collects (bad names and facets), and broken in many ways.
-    let taken = check_every_split(SPLIT_DOC.as_bytes(), "split.csdl");
-    assert!(taken >= 12, "only {taken} splits were taken");
-    assert!(read(SPLIT_DOC).schemas.len() == 2);
-    let broken = [
-        SPLIT_DOC.replace(
-            "<EntityType Name=\"late\"",
-            "<EntityType Name=\"bad name\" /><EntityType Name=\"late\"",
-        ),
-        SPLIT_DOC.replace("Scale=\"3\"", "Scale=\"wrong\""),
-        SPLIT_DOC.replace("</Schema>\n    <Schema", "</Schema>\n    </Schema><Schema"),
-        SPLIT_DOC.replace("</Function>", "</Functio>"),
-        SPLIT_DOC.replace("</edmx:Edmx>\n", ""),
-        SPLIT_DOC.replace("</edmx:DataServices>", "</DataServices>"),
-        SPLIT_DOC.replace("<Term Name=\"t\"", "<Term Name=\"t\" Name=\"u\""),
-        SPLIT_DOC.replace("<Term Name=\"t\"", "<Term Name=\"t"),
-        SPLIT_DOC.replace(
-            "xmlns=\"http://docs.oasis-open.org/odata/ns/edm\">\n      <Enum",
-            "xmlns=\"http://schemas.microsoft.com/ado/2009/11/edm\">\n      <Enum",
-        ),
-        SPLIT_DOC.replace("</edmx:Edmx>", "</edmx:Edmx><Extra/>"),
-        SPLIT_DOC.replace("&amp; more", "&bogus; more"),
-    ];
-    for (i, doc) in broken.iter().enumerate() {
-        assert_ne!(doc, SPLIT_DOC, "broken variant {i} changes nothing");
-        check_every_split(doc.as_bytes(), &format!("broken-{i}.csdl"));
-    }
-    let mut non_utf8 = SPLIT_DOC.as_bytes().to_vec();
-    let at = SPLIT_DOC.rfind("late").unwrap_or(0);
-    non_utf8[at] = 0xFF;
-    check_every_split(&non_utf8, "non-utf8.csdl");
-    // Deep nesting below the depth limit is counted from the document root in both halves.
-    let deep = SPLIT_DOC.replace(
-        "<Term Name=\"t\" Type=\"Edm.String\" />",
-        &format!(
-            "<Term Name=\"t\" Type=\"Edm.String\">{}{}</Term>",
-            "<X>".repeat(2046),
-            "</X>".repeat(2046)
-        ),
-    );
-    check_every_split(deep.as_bytes(), "deep.csdl");
-}
-
-#[test]
-fn split_reads_equal_one_thread_reads_on_the_fixtures() {
-    let dirs = ["invalid", "hostile", "model", "emit"];
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut files = 0;
-    for dir in dirs {
-        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let is_xml = path.extension().is_some_and(|e| e == "xml" || e == "csdl");
-            let Ok(bytes) = std::fs::read(&path) else {
-                continue;
-            };
-            if is_xml && bytes.len() < 64 * 1024 {
-                check_every_split(&bytes, &path.display().to_string());
-                files += 1;
-            }
-        }
-    }
-    assert!(files >= 20, "only {files} fixtures found");
-}
-
-#[test]
-fn the_split_follows_the_markup_not_the_bytes() {
-    let dense = "<Property Name=\"p\" Type=\"Edm.String\"/>\n".repeat(4000);
-    let sparse = format!("<Annotation String=\"{}\"/>\n", "x".repeat(200)).repeat(700);
-    let text = format!("{dense}{sparse}");
-    let middle = markup_split(text.as_bytes());
-    // About as many bytes in each part, but most `<` and `"` in the first.
-    assert!(
-        middle < dense.len() && middle * 2 < text.len(),
-        "{middle} of {}",
-        text.len()
-    );
-    // Small inputs split in the middle of the bytes.
-    assert_eq!(markup_split(b"<a/><b/>"), 4);
 }
