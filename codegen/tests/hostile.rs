@@ -976,9 +976,15 @@ fn invalid_names_give_one_located_error_each_and_generate_writes_nothing() {
     let warned = lines_where(&|l| invalid(l) && warns(l));
     assert!(!warned.is_empty());
     let (errs, warnings): (Vec<_>, Vec<_>) = errors.iter().partition(|d| d.is_error());
-    let lines_reported: Vec<usize> = errs.iter().map(|d| d.pos.line as usize).collect();
+    let lines_reported: Vec<usize> = errs
+        .iter()
+        .map(|d| d.pos().unwrap_or_default().line as usize)
+        .collect();
     assert_eq!(lines_reported, bad, "{}", lines(&errors));
-    let lines_warned: Vec<usize> = warnings.iter().map(|d| d.pos.line as usize).collect();
+    let lines_warned: Vec<usize> = warnings
+        .iter()
+        .map(|d| d.pos().unwrap_or_default().line as usize)
+        .collect();
     assert_eq!(lines_warned, warned, "{}", lines(&errors));
     assert!(
         errs.iter()

@@ -7,20 +7,8 @@ mod identifier;
 mod identifier_tables;
 mod reader;
 
+pub use crate::diagnostics::Pos;
 pub use reader::{ReadOptions, configure_xml, read_document};
-
-/// A 1-based line and column (columns count characters, not bytes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Pos {
-    pub line: u32,
-    pub col: u32,
-}
-
-impl std::fmt::Display for Pos {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}", self.line, self.col)
-    }
-}
 
 /// One CSDL document: an `edmx:Edmx` wrapper or a bare `Schema` root.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -58,8 +58,7 @@ impl Builder<'_> {
     ) -> Option<bool> {
         let Some((ns, _)) = term.rsplit_once('.') else {
             self.found.warn(
-                doc,
-                pos,
+                loc(doc, pos),
                 format!("annotation term `{term}` is not qualified by a namespace"),
             );
             return Some(false);
@@ -72,8 +71,7 @@ impl Builder<'_> {
         }
         if !self.unavailable.contains_key(ns) {
             self.found.warn(
-                doc,
-                pos,
+                loc(doc, pos),
                 format!(
                     "annotation term `{term}`: namespace `{ns}` is neither declared nor referenced"
                 ),
@@ -89,8 +87,7 @@ impl Builder<'_> {
         }
         let ns = term.rsplit_once('.').map_or("", |(ns, _)| ns);
         self.found.warn(
-            doc,
-            pos,
+            loc(doc, pos),
             format!("annotation term `{term}` is not declared in schema `{ns}`"),
         );
         false

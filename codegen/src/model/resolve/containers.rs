@@ -23,12 +23,12 @@ impl Builder<'_> {
                     "{what} has type `{written}`, which is a {}, not an entity type",
                     k.noun()
                 );
-                self.found.error(d, pos, msg);
+                self.found.error(loc(d, pos), msg);
                 None
             }
             None => {
                 let msg = self.unresolved_message(written, &q, "type");
-                self.found.error(d, pos, msg);
+                self.found.error(loc(d, pos), msg);
                 None
             }
         }
@@ -54,7 +54,7 @@ impl Builder<'_> {
             match names.entry(n) {
                 std::collections::btree_map::Entry::Occupied(first) => {
                     let first = *first.get();
-                    self.found.error(d, pos, format!("duplicate name `{n}` in entity container `{}`: already declared at {first}", c.name));
+                    self.found.error(loc(d, pos), format!("duplicate name `{n}` in entity container `{}`: already declared at {first}", c.name));
                 }
                 std::collections::btree_map::Entry::Vacant(slot) => {
                     slot.insert(pos);
@@ -156,10 +156,12 @@ impl Builder<'_> {
                 };
                 let msg = self.unresolved_message(&target, &q, what);
                 if self.namespace_unknown(&q) {
-                    self.found
-                        .warn(d, pos, format!("{msg}; the import `{name}` is left out"));
+                    self.found.warn(
+                        loc(d, pos),
+                        format!("{msg}; the import `{name}` is left out"),
+                    );
                 } else {
-                    self.found.error(d, pos, msg);
+                    self.found.error(loc(d, pos), msg);
                 }
                 continue;
             }

@@ -132,9 +132,9 @@ pub(super) fn check_inherited_members(scope: &Scope, model: &Model, report: &mut
                         "{what} `{name}` of `{}` redefines `{name}`, inherited from `{}` (declared at {}); a derived type cannot redefine an inherited member",
                         t.name,
                         ancestor.name,
-                        scope.describe(*first)
+                        scope.location(*first)
                     );
-                    report.error(l.source as usize, l.pos, msg);
+                    report.error(l, msg);
                 } else if below.is_some() {
                     inherited.push((name, t, l));
                 }
@@ -216,7 +216,7 @@ pub(super) fn check_inheritance(scope: &Scope, model: &mut Model, report: &mut F
         in_cycle.into_iter().map(str::to_string).collect()
     };
     for (l, msg) in found {
-        report.error(l.source as usize, l.pos, msg);
+        report.error(l, msg);
     }
     // Types on a cycle have no usable ancestry; cut the loop so later stages terminate.
     for name in &in_cycle {
@@ -252,9 +252,9 @@ pub(super) fn check_inheritance(scope: &Scope, model: &mut Model, report: &mut F
     }
     for (l, warning, msg) in keys {
         if warning {
-            report.warn(l.source as usize, l.pos, msg);
+            report.warn(l, msg);
         } else {
-            report.error(l.source as usize, l.pos, msg);
+            report.error(l, msg);
         }
     }
 }

@@ -34,7 +34,7 @@ impl Builder<'_> {
                     "duplicate member `{}` in enum type `{}`: already declared at {first}",
                     m.name, e.name
                 );
-                self.found.error(d, m.pos, msg);
+                self.found.error(loc(d, m.pos), msg);
                 continue;
             }
             let annotations = self.annotations(d, m.annotations, None);
@@ -119,8 +119,7 @@ impl Builder<'_> {
     ) -> Option<Operation> {
         if op.is_bound && op.parameters.is_empty() {
             self.found.error(
-                d,
-                op.pos,
+                loc(d, op.pos),
                 format!("bound operation `{}` has no binding parameter", op.name),
             );
             return None;
@@ -168,8 +167,7 @@ impl Builder<'_> {
         }
         if op.kind == OperationKind::Function && return_type.is_none() {
             self.found.error(
-                d,
-                op.pos,
+                loc(d, op.pos),
                 format!("function `{}` has no `ReturnType`", op.name),
             );
         }

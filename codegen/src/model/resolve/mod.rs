@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use super::load::LoadedDocument;
 use super::{Loc, Model, SchemaInfo, StructuredType};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::syntax::{self, OperationKind, Pos};
 use inheritance::{check_inheritance, check_inherited_members, list_derived_types};
 use scope::Scope;
@@ -24,20 +24,20 @@ mod structured;
 mod targets;
 mod type_refs;
 
-/// Diagnostics, each (document index, position, message), sorted by position at the end.
+/// Diagnostics as they are found, each at the element it is about; sorted by place at the end.
 #[derive(Default)]
 struct Found {
-    errors: Vec<(usize, Pos, String)>,
-    warnings: Vec<(usize, Pos, String)>,
+    errors: Vec<(Loc, String)>,
+    warnings: Vec<(Loc, String)>,
 }
 
 impl Found {
-    fn error(&mut self, doc: usize, pos: Pos, message: String) {
-        self.errors.push((doc, pos, message));
+    fn error(&mut self, at: Loc, message: String) {
+        self.errors.push((at, message));
     }
 
-    fn warn(&mut self, doc: usize, pos: Pos, message: String) {
-        self.warnings.push((doc, pos, message));
+    fn warn(&mut self, at: Loc, message: String) {
+        self.warnings.push((at, message));
     }
 }
 
@@ -202,25 +202,19 @@ fn loc(doc: usize, pos: Pos) -> Loc {
     }
 }
 
-fn finish(scope: &Scope, mut model: Model, mut found: Found) -> Result<Model, Vec<Diagnostic>> {
-    let to_diag = |names: &[String], list: &mut Vec<(usize, Pos, String)>, error: bool| {
-        list.sort_by_key(|a| (a.0, a.1));
-        list.drain(..)
-            .map(|(d, pos, msg)| {
-                if error {
-                    Diagnostic::error(&names[d], pos, msg)
-                } else {
-                    Diagnostic::warning(&names[d], pos, msg)
-                }
-            })
-            .collect::<Vec<_>>()
+fn finish(scope: &Scope, mut model: Model, found: Found) -> Result<Model, Vec<Diagnostic>> {
+    let to_diag = |mut list: Vec<(Loc, String)>, severity: Severity| {
+        list.sort_by_key(|a| a.0);
+        list.into_iter()
+            .map(move |(at, msg)| Diagnostic::new(severity, Some(scope.location(at)), msg))
     };
+    let warnings = to_diag(found.warnings, Severity::Warning);
     if !found.errors.is_empty() {
-        let mut all = to_diag(&scope.names, &mut found.errors, true);
-        all.extend(to_diag(&scope.names, &mut found.warnings, false));
+        let mut all: Vec<Diagnostic> = to_diag(found.errors, Severity::Error).collect();
+        all.extend(warnings);
         return Err(all);
     }
-    model.warnings = to_diag(&scope.names, &mut found.warnings, false);
+    model.warnings = warnings.collect();
     Ok(model)
 }
 

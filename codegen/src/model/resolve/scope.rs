@@ -1,6 +1,8 @@
 //! What the declarations say: documents, aliases, and the qualified name and kind of every
 //! declared element; names are qualified and looked up here.
 
+use crate::diagnostics::Location;
+
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::collections::hash_map::Entry;
@@ -43,8 +45,8 @@ pub(super) struct Scope {
     pub(super) aliases: Vec<Vec<(String, String)>>,
     /// Namespaces declared by a loaded schema.
     pub(super) declared_namespaces: FxSet<String>,
-    /// Namespace -> (document, uri, position of the reference) for references that could not be loaded.
-    pub(super) unavailable: BTreeMap<String, (usize, String, Pos)>,
+    /// Namespace -> (uri, where the reference is) for references that could not be loaded.
+    pub(super) unavailable: BTreeMap<String, (String, Loc)>,
     pub(super) kinds: FxMap<String, (Kind, Loc)>,
     /// Qualified names of actions and of functions. Graph gives an action and a function the same
     /// name (`microsoft.graph.delta`), and an operation the name of a type (`microsoft.graph.image`);
@@ -125,7 +127,7 @@ impl Scope {
             for (ns, uri, pos) in &d.unavailable {
                 self.unavailable
                     .entry(ns.clone())
-                    .or_insert((i, uri.clone(), *pos));
+                    .or_insert((uri.clone(), loc(i, *pos)));
             }
             self.aliases.push(aliases);
         }
@@ -210,9 +212,9 @@ impl Scope {
                             let first = e.get().1;
                             let msg = format!(
                                 "duplicate name `{name}` in schema `{ns}`: already declared at {}",
-                                self.describe(first)
+                                self.location(first)
                             );
-                            found.error(d, pos, msg);
+                            found.error(loc(d, pos), msg);
                         }
                         Entry::Vacant(e) => {
                             e.insert((kind, loc(d, pos)));
@@ -232,8 +234,11 @@ impl Scope {
         }
     }
 
-    pub(super) fn describe(&self, l: Loc) -> String {
-        format!("{}:{}", self.names[l.source as usize], l.pos)
+    pub(super) fn location(&self, l: Loc) -> Location {
+        Location {
+            file: self.names[l.source as usize].clone(),
+            pos: l.pos,
+        }
     }
 
     pub(super) fn has_operation(&self, name: &str, kind: OperationKind) -> bool {
@@ -257,10 +262,10 @@ impl Scope {
                 "unresolved {what} `{written}`: a {what} name must be qualified by a namespace or alias"
             );
         };
-        if let Some((d, uri, pos)) = self.unavailable.get(ns) {
+        if let Some((uri, at)) = self.unavailable.get(ns) {
             return format!(
-                "unresolved {what} `{written}`: namespace `{ns}` comes from `{uri}` (referenced at {}:{pos}), which is not available",
-                self.names[*d]
+                "unresolved {what} `{written}`: namespace `{ns}` comes from `{uri}` (referenced at {}), which is not available",
+                self.location(*at)
             );
         }
         if self.declared_namespaces.contains(ns) {

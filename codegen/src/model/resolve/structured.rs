@@ -36,7 +36,7 @@ impl Builder<'_> {
                         expected.noun(),
                         expected.noun()
                     );
-                    self.found.error(d, t.pos, msg);
+                    self.found.error(loc(d, t.pos), msg);
                     None
                 }
                 None => {
@@ -46,12 +46,11 @@ impl Builder<'_> {
                     // without it.
                     if self.namespace_unknown(&q) {
                         self.found.warn(
-                            d,
-                            t.pos,
+                            loc(d, t.pos),
                             format!("{msg}; `{}` is read without a base type", t.name),
                         );
                     } else {
-                        self.found.error(d, t.pos, msg);
+                        self.found.error(loc(d, t.pos), msg);
                     }
                     None
                 }
@@ -87,7 +86,7 @@ impl Builder<'_> {
                         n.name,
                         k.noun()
                     );
-                    self.found.error(d, n.pos, msg);
+                    self.found.error(loc(d, n.pos), msg);
                     continue;
                 }
                 None if inner.starts_with("Edm.") => {
@@ -95,12 +94,12 @@ impl Builder<'_> {
                         "navigation property `{}` has type `{inner}`, which is a primitive type, not an entity type",
                         n.name
                     );
-                    self.found.error(d, n.pos, msg);
+                    self.found.error(loc(d, n.pos), msg);
                     continue;
                 }
                 None => {
                     let msg = self.unresolved_message(inner, &q, "type");
-                    self.found.error(d, n.pos, msg);
+                    self.found.error(loc(d, n.pos), msg);
                     continue;
                 }
             }

@@ -1,5 +1,7 @@
 //! External annotation blocks (`Annotations Target="..."`): each target to the element it names.
 
+use super::loc;
+
 use std::collections::BTreeMap;
 
 use super::scope::{Kind, Scope};
@@ -144,8 +146,7 @@ pub(super) fn attach(
             .append(list);
     } else {
         found.warn(
-            d,
-            pos,
+            loc(d, pos),
             format!("annotation target `{written}` does not name a model element"),
         );
     }

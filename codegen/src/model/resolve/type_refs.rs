@@ -1,5 +1,7 @@
 //! Type references as written (`Collection(graph.x)`, `Edm.String`, `Int32`) to what they name.
 
+use super::loc;
+
 use std::borrow::Cow;
 
 use super::Builder;
@@ -82,9 +84,7 @@ impl Builder<'_> {
             return None;
         }
         let p = Primitive::from_edm_name(name)?;
-        self.found.warn(
-            doc,
-            pos,
+        self.found.warn(loc(doc, pos),
             format!("type `{name}` is not qualified: it is read as `Edm.{name}`, which is how CSDL writes it"),
         );
         Some(p)
@@ -102,8 +102,7 @@ impl Builder<'_> {
                 Some(p) => Some((TypeKindOf::Primitive(p), None)),
                 None => {
                     self.found.error(
-                        doc,
-                        pos,
+                        loc(doc, pos),
                         format!("unresolved type `{name}`: `Edm` has no type named `{p}`"),
                     );
                     None
@@ -121,7 +120,7 @@ impl Builder<'_> {
             Some((Kind::Definition, _)) => TypeKindOf::Definition,
             Some((kind, _)) => {
                 let msg = format!("`{name}` names a {}, not a type", kind.noun());
-                self.found.error(doc, pos, msg);
+                self.found.error(loc(doc, pos), msg);
                 return None;
             }
             None => {
@@ -131,9 +130,7 @@ impl Builder<'_> {
                     && STANDARD_VOCABULARIES.contains(&ns)
                     && !self.declared_namespaces.contains(ns)
                 {
-                    self.found.warn(
-                        doc,
-                        pos,
+                    self.found.warn(loc(doc, pos),
                         format!(
                             "type `{name}` of the standard vocabulary `{ns}` is not loaded; it is taken as `Edm.Untyped`"
                         ),
@@ -141,7 +138,7 @@ impl Builder<'_> {
                     return Some((TypeKindOf::Primitive(Primitive::Untyped), None));
                 }
                 let msg = self.unresolved_message(name, &q, "type");
-                self.found.error(doc, pos, msg);
+                self.found.error(loc(doc, pos), msg);
                 return None;
             }
         };
@@ -176,7 +173,7 @@ impl Builder<'_> {
                         "underlying type `{text}` is not allowed here: expected one of Edm.Byte, Edm.SByte, Edm.Int16, Edm.Int32, Edm.Int64"
                     )
                 };
-                self.found.error(d, pos, msg);
+                self.found.error(loc(d, pos), msg);
                 Primitive::Int32
             }
         }

@@ -22,7 +22,7 @@ fn errors(xml: &[u8]) -> Vec<(String, String)> {
         Ok(_) => panic!("expected errors"),
         Err(errors) => errors
             .into_iter()
-            .map(|d| (d.pos.to_string(), d.message))
+            .map(|d| (d.pos().unwrap_or_default().to_string(), d.message))
             .collect(),
     }
 }

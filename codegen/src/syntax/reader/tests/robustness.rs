@@ -256,7 +256,9 @@ fn sample_reads_and_every_truncation_fails_cleanly() {
             .expect_err("a truncated document must not read");
         for e in &errs {
             assert!(
-                e.pos.line >= 1 && e.pos.line <= lines && e.pos.col >= 1,
+                e.pos().unwrap_or_default().line >= 1
+                    && e.pos().unwrap_or_default().line <= lines
+                    && e.pos().unwrap_or_default().col >= 1,
                 "{cut}: {e:?}"
             );
         }
