@@ -1,13 +1,12 @@
 //! What the declarations say: documents, aliases, and the qualified name and kind of every
 //! declared element; names are qualified and looked up here.
 
-use crate::diagnostics::Location;
-
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::collections::hash_map::Entry;
 
 use super::{Found, join, loc};
+use crate::diagnostics::Location;
 use crate::model::load::LoadedDocument;
 use crate::model::{Loc, Source};
 use crate::repeats::{FxMap, FxSet};

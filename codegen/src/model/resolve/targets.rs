@@ -1,11 +1,9 @@
 //! External annotation blocks (`Annotations Target="..."`): each target to the element it names.
 
-use super::loc;
-
 use std::collections::BTreeMap;
 
 use super::scope::{Kind, Scope};
-use super::{Builder, Found};
+use super::{Builder, Found, loc};
 use crate::model::{Annotations, Model, Operation};
 use crate::repeats::FxMap;
 use crate::syntax::{self, OperationKind, Pos};

@@ -1,11 +1,9 @@
 //! Type references as written (`Collection(graph.x)`, `Edm.String`, `Int32`) to what they name.
 
-use super::loc;
-
 use std::borrow::Cow;
 
-use super::Builder;
 use super::scope::Kind;
+use super::{Builder, loc};
 use crate::model::load::STANDARD_VOCABULARIES;
 use crate::model::{Primitive, TypeRef, TypeUse};
 use crate::syntax::{self, Pos};
