@@ -10,8 +10,7 @@
 
 use std::borrow::Cow;
 
-use quick_xml::errors::Error as XmlError;
-use quick_xml::errors::SyntaxError;
+use quick_xml::errors::{Error as XmlError, SyntaxError};
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::Event;
 

@@ -1,7 +1,6 @@
 //! Sentences for what quick-xml rejects, and for entity references.
 
-use quick_xml::errors::Error as XmlError;
-use quick_xml::errors::{IllFormedError, SyntaxError};
+use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
 use quick_xml::escape::EscapeError;
 use quick_xml::events::attributes::AttrError;
 
