@@ -14,4 +14,4 @@ max_len=131072
 cd "$here"
 RUSTC_BOOTSTRAP=1 cargo fuzz run --fuzz-dir "$here" "$target" "$here/corpus/$target" -- \
     -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len="$max_len" \
-    -print_final_stats=1 $(case "$target" in read_resolve | split_read | split_resolve) echo "-dict=$here/csdl.dict" ;; esac) "$@"
+    -print_final_stats=1 $(case "$target" in read_resolve) echo "-dict=$here/csdl.dict" ;; esac) "$@"

@@ -3,7 +3,6 @@
 # - read_resolve: every CSDL document of the shared corpus, the Graph documents cut to their first
 #   64 KiB (whole ones make every execution slow; the cut ones still hold Graph's constructs);
 # - models_json: a few payloads of `remoteAssistanceSettings`;
-# - split_read, split_resolve: the same documents as read_resolve;
 # - structure: starts empty (its inputs are `arbitrary` trees, not text).
 # Usage: fuzz/seed.sh [CORPUS_DIR]   (default: $ODATA_CORPUS, else ../shared/corpus beside the repo)
 set -euo pipefail
@@ -29,11 +28,6 @@ while IFS= read -r -d '' f; do
     n=$((n + 1))
 done < <(find "$corpus" -type f \( -name '*.xml' -o -name '*.csdl' \) -print0)
 echo "read_resolve: $n seeds from $corpus"
-for target in split_read split_resolve; do
-    mkdir -p "$here/corpus/$target"
-    cp "$rr"/* "$here/corpus/$target/"
-    echo "$target: $n seeds (the read_resolve ones)"
-done
 
 mj="$here/corpus/models_json"
 printf '%s' '{"@odata.type":"#microsoft.graph.remoteAssistanceSettings","id":"1","remoteAssistanceState":"enabled","allowSessionsToUnenrolledDevices":true,"blockChat":false}' >"$mj/full.json"

@@ -16,4 +16,3 @@ pub mod output;
 mod repeats;
 pub mod select;
 pub mod syntax;
-mod threads;

@@ -258,7 +258,7 @@ fn generate_crate(args: &GenerateArgs) -> Result<(), Failure> {
         fail("generation failed")
     })?;
     for w in &files.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("{}", w.diagnostic(None));
     }
 
     let unsafe_paths = cli_fs::unsafe_paths(&files);

@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::diagnostics::{Diagnostic, Location, Severity};
+
 /// The marker that the first line of every generated file holds.
 pub const MARKER: &str = "@generated";
 
@@ -31,6 +33,12 @@ impl SelectionWarning {
         match self {
             SelectionWarning::Path(p) | SelectionWarning::Type(p) => p,
         }
+    }
+
+    /// The warning at the place the caller read the pattern from; `None` for a command-line
+    /// option.
+    pub fn diagnostic(&self, location: Option<Location>) -> Diagnostic {
+        Diagnostic::new(Severity::Warning, location, self.to_string())
     }
 }
 

@@ -144,12 +144,16 @@ fn every_fixture_fails_with_errors_only_where_they_are_located() {
         assert!(errors.iter().any(|d| d.is_error()), "{name}: no error");
         // every diagnostic points into a file of the folder, at a line that exists
         for d in &errors {
+            let at = d
+                .location
+                .as_ref()
+                .unwrap_or_else(|| panic!("{name}: {d} has no location"));
             let file = all
-                .get(&d.file)
+                .get(&at.file)
                 .unwrap_or_else(|| panic!("{name}: {d} names no fixture"));
             let lines = file.split(|b| *b == b'\n').count();
             assert!(
-                d.pos.line >= 1 && d.pos.line as usize <= lines && d.pos.col >= 1,
+                at.pos.line >= 1 && at.pos.line as usize <= lines && at.pos.col >= 1,
                 "{name}: {d} is outside its file ({lines} lines)"
             );
         }
@@ -232,10 +236,10 @@ fn every_lenient_fixture_loads_with_its_expected_warnings() {
         for w in &model.warnings {
             assert!(!w.is_error(), "{name}: {w}");
             assert!(
-                w.file == *name
-                    && w.pos.line >= 1
-                    && w.pos.line as usize <= lines
-                    && w.pos.col >= 1,
+                w.location.as_ref().is_some_and(|at| at.file == *name
+                    && at.pos.line >= 1
+                    && at.pos.line as usize <= lines
+                    && at.pos.col >= 1),
                 "{name}: {w} is outside its file"
             );
         }

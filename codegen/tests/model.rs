@@ -1291,7 +1291,7 @@ fn corpus_documents_load() {
                 let got: Vec<String> = model
                     .warnings
                     .iter()
-                    .map(|d| format!("{}:{}: {}", d.pos.line, d.pos.col, d.message))
+                    .map(|d| format!("{}: {}", d.pos().unwrap_or_default(), d.message))
                     .collect();
                 for w in &expected {
                     if !got.contains(w) {

@@ -107,34 +107,3 @@ fn read_speed_compared_with_a_bare_event_loop() {
         read_no_drop / bare,
     );
 }
-
-/// Large documents are read on two threads: the result must be exactly the one-thread result,
-/// for every corpus document (split after its middle whatever its size).
-#[test]
-fn two_thread_reads_equal_one_thread_reads_on_the_corpus() {
-    let Some(corpus) = corpus() else {
-        return;
-    };
-    let files = common::corpus_documents(&corpus);
-    assert!(
-        !files.is_empty(),
-        "no CSDL documents under {}",
-        corpus.display()
-    );
-    for path in files {
-        let bytes = std::fs::read(&path).expect("corpus file");
-        let name = path.display().to_string();
-        let one = ReadOptions {
-            parallel_from: usize::MAX,
-            ..ReadOptions::default()
-        };
-        let two = ReadOptions {
-            parallel_from: 0,
-            ..ReadOptions::default()
-        };
-        assert!(
-            read_document(&bytes, &name, &one) == read_document(&bytes, &name, &two),
-            "{name}: the two-thread read differs"
-        );
-    }
-}

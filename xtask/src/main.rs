@@ -5,11 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use odata_codegen::config::{Overlay, parse_config, parse_overlay};
-use odata_codegen::diagnostics::Diagnostic;
+use odata_codegen::diagnostics::{Diagnostic, Location, Pos};
 use odata_codegen::emit::{GenerateOptions, generate};
 use odata_codegen::model::load_model;
 use odata_codegen::output::{self, GeneratedFiles, Plan};
-use odata_codegen::syntax::Pos;
 
 use odata_codegen::fs::{self as cli_fs, FsLoader};
 
@@ -185,7 +184,10 @@ fn generate_files(root: &Path) -> Result<(GeneratedFiles, Vec<Diagnostic>), Stri
             .position(|l| l.contains(&quoted))
             .and_then(|i| u32::try_from(i + 1).ok())
             .unwrap_or(1);
-        Diagnostic::warning(CONFIG, Pos { line, col: 1 }, w.to_string())
+        w.diagnostic(Some(Location {
+            file: CONFIG.to_string(),
+            pos: Pos { line, col: 1 },
+        }))
     }));
     Ok((files, warnings))
 }

@@ -60,24 +60,10 @@ pub(crate) struct LoadedDocument {
 }
 
 /// Options of [`load_model_with`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     /// How each document is read.
     pub read: ReadOptions,
-    /// Documents are resolved on two threads when the machine has two cores and all loaded
-    /// documents together have at least this much work: one per schema child and annotation
-    /// (`usize::MAX`: never). The result is the same either way. (`read.parallel_from` counts
-    /// the bytes of each document instead.)
-    pub resolve_parallel_from: usize,
-}
-
-impl Default for LoadOptions {
-    fn default() -> Self {
-        LoadOptions {
-            read: ReadOptions::default(),
-            resolve_parallel_from: super::resolve::PARALLEL_WORK,
-        }
-    }
 }
 
 /// Reads `bytes` (named `name`) and every document it references, then resolves the model.
@@ -192,7 +178,7 @@ pub fn load_model_with(
         errors.append(&mut warnings);
         return Err(errors);
     }
-    let mut model = match super::resolve::resolve(docs, load_options.resolve_parallel_from) {
+    let mut model = match super::resolve::resolve(docs) {
         Ok(model) => model,
         Err(mut errors) => {
             // the warnings (an unavailable reference, say) often explain the errors

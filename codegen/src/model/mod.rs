@@ -19,9 +19,11 @@ pub use types::*;
 
 use std::collections::BTreeMap;
 
+use crate::diagnostics::Location;
 use crate::syntax::{Counts, Pos};
 
-/// Where an element was declared: an index into [`Model::sources`] and a position.
+/// Where an element was declared: an index into [`Model::sources`] and a position; see
+/// [`Model::location`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Loc {
     pub source: u32,
@@ -155,12 +157,15 @@ impl Model {
         self.containers.values().next()
     }
 
-    /// The label of a location: `file:line:col`.
-    pub fn describe(&self, loc: Loc) -> String {
+    /// Where an element was declared, as diagnostics give it (`file:line:col` when shown).
+    pub fn location(&self, loc: Loc) -> Location {
         let file = self
             .sources
             .get(loc.source as usize)
             .map_or("?", |s| s.name.as_str());
-        format!("{file}:{}", loc.pos)
+        Location {
+            file: file.to_string(),
+            pos: loc.pos,
+        }
     }
 }

@@ -7,20 +7,8 @@ mod identifier;
 mod identifier_tables;
 mod reader;
 
+pub use crate::diagnostics::Pos;
 pub use reader::{ReadOptions, configure_xml, read_document};
-
-/// A 1-based line and column (columns count characters, not bytes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Pos {
-    pub line: u32,
-    pub col: u32,
-}
-
-impl std::fmt::Display for Pos {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}", self.line, self.col)
-    }
-}
 
 /// One CSDL document: an `edmx:Edmx` wrapper or a bare `Schema` root.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -78,38 +66,6 @@ pub struct Schema {
     /// `Annotations` blocks with an external `Target`.
     pub annotation_blocks: Vec<AnnotationBlock>,
     pub pos: Pos,
-}
-
-impl Schema {
-    /// Appends the children of `rest`, the same schema's later part (see the split read).
-    pub(crate) fn append(&mut self, rest: Schema) {
-        // Named field by field, so that a new child list cannot be forgotten here.
-        let Schema {
-            namespace: _,
-            alias: _,
-            pos: _,
-            entity_types,
-            complex_types,
-            enum_types,
-            type_definitions,
-            terms,
-            actions,
-            functions,
-            entity_containers,
-            annotations,
-            annotation_blocks,
-        } = rest;
-        self.entity_types.extend(entity_types);
-        self.complex_types.extend(complex_types);
-        self.enum_types.extend(enum_types);
-        self.type_definitions.extend(type_definitions);
-        self.terms.extend(terms);
-        self.actions.extend(actions);
-        self.functions.extend(functions);
-        self.entity_containers.extend(entity_containers);
-        self.annotations.extend(annotations);
-        self.annotation_blocks.extend(annotation_blocks);
-    }
 }
 
 /// An `EntityType` or a `ComplexType`.
