@@ -49,6 +49,9 @@ pub struct Builder {
     pub operations: BTreeSet<CrudOperation>,
     /// Documented permissions, from the overlay.
     pub permissions: BTreeMap<CrudOperation, Permissions>,
+    /// For each operation, the paths that have it (`/users/{id}` for `DELETE` when `/me` shares
+    /// the builder but cannot be deleted).
+    pub operation_paths: BTreeMap<CrudOperation, BTreeSet<String>>,
     /// The paths that reach this builder (`{id}` for keys), shortest first.
     pub paths: BTreeSet<String>,
     pub steps: BTreeMap<Step, BuilderKey>,
@@ -263,9 +266,6 @@ pub fn select(model: &Model, options: &SelectOptions<'_>) -> Selection {
                 .or_default()
                 .insert(v.path.clone());
         }
-        if !first_visit {
-            continue;
-        }
         let mut matched = options.all;
         for (i, (p, s)) in patterns.iter().zip(&v.states).enumerate() {
             if accepts(p, s) {
@@ -276,22 +276,35 @@ pub fn select(model: &Model, options: &SelectOptions<'_>) -> Selection {
         if matched {
             selected.insert(v.key.clone());
             let b = sel.builders.entry(v.key.clone()).or_default();
-            b.paths.insert(v.path.clone());
+            if first_visit {
+                b.paths.insert(v.path.clone());
+            }
+            // every path that reaches the builder brings its operations, also one walked before
+            // through another path (`/me` and `/users/{id}` share the user builder)
             let overlay = options.overlay.and_then(|o| o.get(&v.path));
-            match overlay {
+            let operations: BTreeSet<CrudOperation> = match overlay {
                 Some(o) => {
-                    b.operations.extend(
-                        o.operations
-                            .iter()
-                            .copied()
-                            .filter(|op| fits(*op, v.key.collection)),
-                    );
                     for (op, perms) in &o.permissions {
                         b.permissions.entry(*op).or_insert_with(|| perms.clone());
                     }
+                    o.operations
+                        .iter()
+                        .copied()
+                        .filter(|op| fits(*op, v.key.collection))
+                        .collect()
                 }
-                None => b.operations.extend(conventions(&v)),
+                None => conventions(&v),
+            };
+            for op in operations {
+                b.operations.insert(op);
+                b.operation_paths
+                    .entry(op)
+                    .or_default()
+                    .insert(v.path.clone());
             }
+        }
+        if !first_visit {
+            continue;
         }
         let children = children(model, &v);
         for (step, child_key, segment, source, reference) in children {
@@ -808,6 +821,44 @@ mod tests {
                 "windowsConfiguration"
             ])
         );
+    }
+
+    #[test]
+    fn a_builder_shared_by_a_singleton_keeps_the_operations_of_every_path() {
+        let bytes = include_bytes!("../tests/fixtures/emit/request_patterns.xml");
+        let model = load_model("request_patterns.xml", bytes, &mut NoReferences).expect("loads");
+        let key = BuilderKey {
+            entity_type: "microsoft.graph.user".into(),
+            context: Context::Root,
+            collection: false,
+        };
+        // `/me` is walked first and cannot be deleted; `/users/{id}` can
+        for sel in [
+            select(
+                &model,
+                &SelectOptions {
+                    all: true,
+                    ..Default::default()
+                },
+            ),
+            paths(&model, &["/me", "/users/{id}"], false),
+        ] {
+            let user = &sel.builders[&key];
+            assert_eq!(
+                user.operations,
+                [
+                    CrudOperation::Get,
+                    CrudOperation::Update,
+                    CrudOperation::Delete
+                ]
+                .into()
+            );
+            assert_eq!(
+                user.operation_paths[&CrudOperation::Delete],
+                ["/users/{id}".to_string()].into()
+            );
+            assert!(user.operation_paths[&CrudOperation::Get].contains("/me"));
+        }
     }
 
     #[test]

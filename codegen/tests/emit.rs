@@ -555,7 +555,16 @@ fn fixture_crates_compile_without_warnings() {
         .join("runtime")
         .canonicalize()
         .expect("runtime folder");
-    let _ = std::fs::remove_dir_all(&root);
+    // the sources are written anew; the target folder stays, so a later run builds only what changed
+    if let Ok(entries) = std::fs::read_dir(&root) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if entry.file_name() == "target" {
+                continue;
+            }
+            let _ = std::fs::remove_dir_all(&path).or_else(|_| std::fs::remove_file(&path));
+        }
+    }
     let mut members = Vec::new();
     let crates = FIXTURES.iter().map(|n| {
         (
@@ -616,6 +625,10 @@ fn fixture_crates_compile_without_warnings() {
     let wire_test = root.join("names/tests/wire.rs");
     std::fs::create_dir_all(wire_test.parent().expect("parent")).expect("mkdir");
     std::fs::write(&wire_test, NAMES_WIRE_TEST).expect("write the wire test");
+    // the request patterns and large uploads, through the generated builders, against the emulator
+    for fixture in ["request_patterns", "upload_session"] {
+        write_emulator_wire_test(&root, fixture);
+    }
     // the downstream crate warns on purpose; it is checked on its own below
     let clippy = [
         "clippy",
@@ -664,6 +677,18 @@ fn fixture_crates_compile_without_warnings() {
         ),
         "the polymorphism fixture crate's wire test fails"
     );
+    // with the default transport (reqwest), as a user builds them
+    let emulated = ["fixture-request-patterns", "fixture-upload-session"];
+    let packages: Vec<&str> = emulated.iter().flat_map(|p| ["-p", *p]).collect();
+    assert!(
+        cargo(
+            &root,
+            &["test", "--quiet", "--test", "wire"],
+            &packages,
+            &[]
+        ),
+        "the request_patterns or upload_session fixture crate's wire test against the emulator fails"
+    );
     // descriptions hold brackets, URLs and markup that rustdoc must read literally
     let doc = [
         "doc",
@@ -710,6 +735,50 @@ fn fixture_crates_compile_without_warnings() {
             );
         }
     }
+}
+
+/// Writes `codegen/tests/wire/{fixture}.rs` as the fixture crate's `tests/wire.rs` (with the
+/// runtime tests' `emulated` module), and the loopback Graph emulator (`tests/emulator`) and a
+/// stream helper as dev-dependencies.
+fn write_emulator_wire_test(root: &Path, fixture: &str) {
+    let dir = root.join(fixture);
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/wire/{fixture}.rs"));
+    std::fs::create_dir_all(dir.join("tests")).expect("mkdir");
+    std::fs::copy(&source, dir.join("tests/wire.rs")).expect("copy the wire test");
+    // the client set-up the runtime's own emulator tests use
+    std::fs::create_dir_all(dir.join("tests/emulated")).expect("mkdir");
+    std::fs::copy(
+        workspace_root().join("runtime/tests/emulated/mod.rs"),
+        dir.join("tests/emulated/mod.rs"),
+    )
+    .expect("copy the emulated client set-up");
+    let emulator = workspace_root()
+        .join("tests/emulator")
+        .canonicalize()
+        .expect("emulator folder");
+    let manifest_path = dir.join("Cargo.toml");
+    let text = std::fs::read_to_string(&manifest_path).expect("read the fixture manifest");
+    let mut manifest: toml::Table = text.parse().expect("the fixture manifest is TOML");
+    let dev = manifest
+        .entry("dev-dependencies")
+        .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+        .as_table_mut()
+        .expect("a dev-dependencies table");
+    let mut path = toml::Table::new();
+    path.insert(
+        "path".into(),
+        toml::Value::String(emulator.to_string_lossy().into_owned()),
+    );
+    dev.insert("graph-emulator".into(), toml::Value::Table(path));
+    let mut futures = toml::Table::new();
+    futures.insert("version".into(), toml::Value::String("0.3".into()));
+    futures.insert("default-features".into(), toml::Value::Boolean(false));
+    futures.insert(
+        "features".into(),
+        toml::Value::Array(vec![toml::Value::String("std".into())]),
+    );
+    dev.insert("futures-util".into(), toml::Value::Table(futures));
+    std::fs::write(&manifest_path, manifest.to_string()).expect("write the fixture manifest");
 }
 
 /// Runs cargo in `root` with a target folder of its own.

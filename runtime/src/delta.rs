@@ -158,6 +158,31 @@ impl<T: Serialize> Serialize for Delta<T> {
     }
 }
 
+/// The changes of a navigation property that a delta item carries as `{navigation}@delta`
+/// (a group's `members@delta`: members added, and removed ones with `@removed`), read from the
+/// item's `additional_properties`, where they stay as sent. `None` when the item has none.
+///
+/// ```
+/// # use std::collections::BTreeMap;
+/// use odata_runtime::{Delta, navigation_delta};
+/// let mut rest = BTreeMap::new();
+/// rest.insert("members@delta".to_string(), serde_json::json!([
+///     {"id": "u1"}, {"id": "u2", "@removed": {"reason": "deleted"}}
+/// ]));
+/// let members: Vec<Delta<serde_json::Value>> = navigation_delta(&rest, "members")?.unwrap();
+/// assert!(members[1].is_removed());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn navigation_delta<T: DeserializeOwned>(
+    additional_properties: &BTreeMap<String, Value>,
+    navigation: &str,
+) -> Result<Option<Vec<Delta<T>>>, serde_json::Error> {
+    additional_properties
+        .get(&format!("{navigation}@delta"))
+        .map(Vec::<Delta<T>>::deserialize)
+        .transpose()
+}
+
 impl<T: DeserializeOwned + Send + 'static> Paged for DeltaPage<T> {
     type Item = Delta<T>;
     fn next_link(&self) -> Option<&str> {

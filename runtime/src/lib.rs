@@ -57,7 +57,7 @@ pub use cast::{CastCollection, CastEntity};
 pub use client::{Client, ClientBuilder, SDK_VERSION};
 pub use cloud::{ApiVersion, Cloud};
 pub use content::{BodyStream, ByteStream, Download, StreamingResponse, put_content};
-pub use delta::{Delta, DeltaPage, Removed, RemovedReason};
+pub use delta::{Delta, DeltaPage, Removed, RemovedReason, navigation_delta};
 pub use error::{Error, GraphError, HttpError, InnerError, TransportError, TransportErrorKind};
 pub use fields::{
     Object, ObjectReader, ObjectWriter, debug_object, deserialize_object, deserialize_str,

@@ -187,6 +187,9 @@ enum Start {
     Resume(String),
 }
 
+/// The progress callback of [`LargeUpload::on_progress`].
+type ProgressFn = Box<dyn FnMut(UploadProgress) + Send>;
+
 /// A large upload through an upload session.
 ///
 /// ```no_run
@@ -212,7 +215,9 @@ pub struct LargeUpload {
     client: Client,
     start: Start,
     chunk_size: usize,
-    on_progress: Option<Box<dyn FnMut(UploadProgress) + Send>>,
+    /// In a `Mutex` (never contended: only `report` takes it, through `&mut`) so that
+    /// `LargeUpload` is `Sync` and the upload's future `Send`, for `tokio::spawn`.
+    on_progress: Option<std::sync::Mutex<ProgressFn>>,
     progress: Option<mpsc::UnboundedSender<UploadProgress>>,
     cancel: Arc<watch::Sender<bool>>,
 }
@@ -264,7 +269,7 @@ impl LargeUpload {
 
     /// Calls `f` after each acknowledged range.
     pub fn on_progress(mut self, f: impl FnMut(UploadProgress) + Send + 'static) -> LargeUpload {
-        self.on_progress = Some(Box::new(f));
+        self.on_progress = Some(std::sync::Mutex::new(Box::new(f)));
         self
     }
 
@@ -458,6 +463,9 @@ impl LargeUpload {
     fn report(&mut self, uploaded: u64, total: u64) {
         let progress = UploadProgress { uploaded, total };
         if let Some(f) = &mut self.on_progress {
+            let f = f
+                .get_mut()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             f(progress);
         }
         if let Some(tx) = &self.progress {

@@ -220,6 +220,44 @@ async fn cancelling_deletes_the_session() {
 }
 
 #[tokio::test]
+async fn cancelling_during_a_range_in_flight_deletes_the_session_without_waiting_for_it() {
+    let (graph, control, client) = start().await;
+    let data = file(3 * CHUNK_UNIT);
+    // the second range reaches the session and is kept waiting there
+    let held = control.hold_put(2);
+    let upload = LargeUpload::new(create_session(&client)).chunk_size(CHUNK_UNIT);
+    let cancel = upload.cancel_handle();
+    let running = tokio::spawn(async move { upload.upload_bytes(&data).await });
+    held.arrived().await;
+    cancel.cancel();
+    let outcome = tokio::time::timeout(std::time::Duration::from_secs(5), running)
+        .await
+        .expect("the cancel does not wait for the range in flight")
+        .unwrap()
+        .unwrap();
+    assert!(matches!(outcome, UploadOutcome::Cancelled), "{outcome:?}");
+    held.release();
+    // the session is gone and holds the first range only: the one in flight never landed
+    let session = &control.sessions()[0];
+    assert!(session.deleted);
+    assert_eq!(session.received.len(), CHUNK_UNIT);
+    let seen = graph.seen();
+    assert_eq!(
+        wire(&seen),
+        [
+            "PUT bytes 0-327679/983040",
+            "PUT bytes 327680-655359/983040",
+            "DELETE"
+        ]
+    );
+    assert!(
+        uploads(&seen)
+            .iter()
+            .all(|s| s.header("authorization").is_none())
+    );
+}
+
+#[tokio::test]
 async fn a_stored_session_is_resumed_where_it_stands() {
     let (graph, control, client) = start().await;
     let data = file(3 * CHUNK_UNIT);

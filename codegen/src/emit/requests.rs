@@ -204,7 +204,16 @@ fn builder_tokens(
             continue;
         };
         let method = format_ident!("{}", method);
-        let http = format!("`{} {path}`", op.method());
+        // the builder's own path, unless the operation is only had through others
+        let canonical = canonical_path(builder, key);
+        let op_path = match builder.operation_paths.get(op) {
+            Some(paths) if !paths.contains(&canonical) => paths
+                .iter()
+                .min_by_key(|p| (p.len(), (*p).clone()))
+                .map_or_else(|| path.clone(), |p| shown_path(p)),
+            _ => path.clone(),
+        };
+        let http = format!("`{} {op_path}`", op.method());
         let summary = match op {
             CrudOperation::Get => {
                 format!("Reads the `{simple}`. Optional query options: `$select`, `$expand`.")

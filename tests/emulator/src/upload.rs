@@ -18,10 +18,14 @@
 //! - `DELETE` deletes the session (204); the session then answers 404.
 //!
 //! [`UploadControl::fail_put`] makes the n-th `PUT` fail after keeping some of its bytes (none: a
-//! request that fails is ignored as a whole, as Graph says), for resume tests.
+//! request that fails is ignored as a whole, as Graph says), for resume tests;
+//! [`UploadControl::hold_put`] keeps the n-th `PUT` waiting before it is looked at, for tests of
+//! what happens while a range is in flight.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
+
+use tokio::sync::Notify;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -54,6 +58,26 @@ struct Inner {
     outlook: bool,
     puts: usize,
     faults: Vec<Fault>,
+    holds: Vec<(usize, HeldPut)>,
+}
+
+/// A `PUT` kept waiting by [`UploadControl::hold_put`].
+#[derive(Debug, Clone, Default)]
+pub struct HeldPut {
+    arrived: Arc<Notify>,
+    released: Arc<Notify>,
+}
+
+impl HeldPut {
+    /// Waits until the `PUT` has arrived (its headers and body received) and is waiting.
+    pub async fn arrived(&self) {
+        self.arrived.notified().await;
+    }
+
+    /// Lets the `PUT` go on, if its client still waits for it.
+    pub fn release(&self) {
+        self.released.notify_one();
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -101,6 +125,14 @@ impl UploadControl {
             retry_after,
             keep,
         });
+    }
+
+    /// The `put`-th `PUT` (from 1, over all sessions) waits, before the session looks at it,
+    /// until [`HeldPut::release`]; a session deleted meanwhile answers it 404.
+    pub fn hold_put(&self, put: usize) -> HeldPut {
+        let held = HeldPut::default();
+        self.lock().holds.push((put, held.clone()));
+        held
     }
 
     /// Every session, in creation order.
@@ -193,9 +225,22 @@ async fn put_range(
             "the upload URL is pre-authenticated: send no Authorization header",
         );
     }
+    let (put, held) = {
+        let mut inner = control.lock();
+        inner.puts += 1;
+        let put = inner.puts;
+        let held = inner
+            .holds
+            .iter()
+            .position(|(n, _)| *n == put)
+            .map(|i| inner.holds.remove(i).1);
+        (put, held)
+    };
+    if let Some(held) = held {
+        held.arrived.notify_one();
+        held.released.notified().await;
+    }
     let mut inner = control.lock();
-    inner.puts += 1;
-    let put = inner.puts;
     let fault = inner
         .faults
         .iter()
