@@ -75,6 +75,53 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in order.
+    pub const ALL: &[Kind] = &[
+        Kind::TypeAdded,
+        Kind::TypeRemoved,
+        Kind::TypeKindChanged,
+        Kind::BaseTypeChanged,
+        Kind::BecamePolymorphic,
+        Kind::StoppedBeingPolymorphic,
+        Kind::DerivedTypeAdded,
+        Kind::DerivedTypeRemoved,
+        Kind::PropertyAdded,
+        Kind::PropertyRemoved,
+        Kind::PropertyTypeChanged,
+        Kind::PropertyNullableChanged,
+        Kind::PropertyDefaultChanged,
+        Kind::NavigationAdded,
+        Kind::NavigationRemoved,
+        Kind::NavigationTargetChanged,
+        Kind::NavigationContainmentChanged,
+        Kind::MemberAdded,
+        Kind::MemberRemoved,
+        Kind::MemberValueChanged,
+        Kind::FlagsChanged,
+        Kind::UnderlyingTypeChanged,
+        Kind::OperationAdded,
+        Kind::OperationRemoved,
+        Kind::OperationKindChanged,
+        Kind::ParameterAdded,
+        Kind::ParameterRemoved,
+        Kind::ParameterTypeChanged,
+        Kind::ParameterNullableChanged,
+        Kind::ReturnTypeChanged,
+        Kind::ComposableChanged,
+        Kind::RootAdded,
+        Kind::RootRemoved,
+        Kind::RootTypeChanged,
+        Kind::BuilderAdded,
+        Kind::BuilderRemoved,
+        Kind::MethodAdded,
+        Kind::MethodRemoved,
+        Kind::RenamedInRust,
+        Kind::DeprecationAdded,
+        Kind::DeprecationRemoved,
+        Kind::DeprecationChanged,
+        Kind::DescriptionChanged,
+    ];
+
     /// The words a text report uses.
     pub fn label(self) -> &'static str {
         use Kind::*;

@@ -296,8 +296,16 @@ fn property(
             &n.rust,
         );
     }
-    for (a, b) in o.rust.iter().zip(&n.rust) {
-        renamed(out, area, element, a, b);
+    // the same struct's field under another name (structs that stop or start inheriting it
+    // are the base type's change)
+    for a in &o.rust {
+        let owner = |item: &str| {
+            item.rsplit_once("::")
+                .map_or(String::new(), |(o, _)| o.to_string())
+        };
+        if let Some(b) = n.rust.iter().find(|b| owner(b) == owner(a)) {
+            renamed(out, area, element, a, b);
+        }
     }
     docs::compare(out, area, element, &o.docs, &n.docs, &n.rust);
 }
