@@ -416,9 +416,12 @@ fn diff(args: &DiffArgs) -> Result<(), Failure> {
         area_features: false,
         no_derived_types: s.no_derived_types,
     };
-    let old_api = odata_codegen::diff::api(&old, &options(&s.old_overlay));
-    let new_api = odata_codegen::diff::api(&new, &options(&s.new_overlay));
-    let report = odata_codegen::diff::diff(&old_api, &new_api);
+    let report = odata_codegen::diff::diff_models(
+        &old,
+        &options(&s.old_overlay),
+        &new,
+        &options(&s.new_overlay),
+    );
     let text = match args.format {
         Format::Text => render::text(&report),
         Format::Markdown => render::markdown(&report),

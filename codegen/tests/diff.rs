@@ -27,7 +27,7 @@ fn all() -> SelectOptions<'static> {
 }
 
 fn report(old: &str, new: &str, options: &SelectOptions<'_>) -> Report {
-    diff::diff_models(&fixture(old), &fixture(new), options)
+    diff::diff_models(&fixture(old), options, &fixture(new), options)
 }
 
 /// The text and JSON reports of a concept's pair, and the same pair the other way round (what
@@ -184,7 +184,7 @@ fn checked_in_metadata_against_the_2022_corpus_document() {
         overlay: Some(&overlay),
         ..SelectOptions::default()
     };
-    let r = diff::diff_models(&old, &new, &options);
+    let r = diff::diff_models(&old, &options, &new, &options);
     let rust: Vec<&str> = r.changes.iter().map(|c| c.rust[0].as_str()).collect();
     assert_eq!(rust, ["models::RemoteAssistanceSettings::block_chat"]);
     assert!(!r.has_breaking());
@@ -203,15 +203,18 @@ fn corpus_pairs() {
         load_model(name, &bytes, &mut NoReferences).expect("valid")
     };
     let v1 = load("v1.0-Prod.csdl");
-    assert_eq!(diff::diff_models(&v1, &v1, &all()), Report::default());
+    assert_eq!(
+        diff::diff_models(&v1, &all(), &v1, &all()),
+        Report::default()
+    );
     let usnat = load("beta-USNat.csdl");
     let mooncake = load("beta-Mooncake-2022-07-27.csdl");
-    let first = diff::diff_models(&mooncake, &usnat, &all());
+    let first = diff::diff_models(&mooncake, &all(), &usnat, &all());
     assert!(!first.is_empty());
-    let again = diff::diff_models(&mooncake, &usnat, &all());
+    let again = diff::diff_models(&mooncake, &all(), &usnat, &all());
     assert_eq!(render::json(&first), render::json(&again));
     // what one direction adds, the other removes
-    let back = diff::diff_models(&usnat, &mooncake, &all());
+    let back = diff::diff_models(&usnat, &all(), &mooncake, &all());
     // (the area of an element may differ between the sides, so the order may)
     let elements = |r: &Report, kind: Kind| -> std::collections::BTreeSet<String> {
         r.changes

@@ -47,16 +47,21 @@ pub fn diff(old: &Api, new: &Api) -> Report {
     Report::new(changes.0)
 }
 
-/// The changes between the crates generated from two models with the same options; the two
-/// sides are built on two threads.
-pub fn diff_models(old: &Model, new: &Model, options: &SelectOptions<'_>) -> Report {
+/// The changes between the crates generated from two models, each with its options (the
+/// overlay may differ); the two sides are built on two threads.
+pub fn diff_models(
+    old: &Model,
+    old_options: &SelectOptions<'_>,
+    new: &Model,
+    new_options: &SelectOptions<'_>,
+) -> Report {
     let (old, new) = std::thread::scope(|scope| {
-        let worker = crate::threads::spawn(scope, || api(old, options));
-        let new = api(new, options);
+        let worker = crate::threads::spawn(scope, || api(old, old_options));
+        let new = api(new, new_options);
         let old = match worker.map(|w| w.join()) {
             Some(Ok(old)) => old,
             Some(Err(panic)) => std::panic::resume_unwind(panic),
-            None => api(old, options),
+            None => api(old, old_options),
         };
         (old, new)
     });
