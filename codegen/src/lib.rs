@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 #[cfg(feature = "fs")]
 pub mod fs;

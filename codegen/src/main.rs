@@ -4,10 +4,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use odata_codegen::config::Overlay;
 use odata_codegen::diagnostics::Diagnostic;
+use odata_codegen::diff::render;
 use odata_codegen::emit::{GenerateOptions, generate};
 use odata_codegen::model::{Model, load_model};
 use odata_codegen::output;
+use odata_codegen::select::SelectOptions;
 
 use odata_codegen::fs::{self as cli_fs, FsLoader};
 
@@ -44,6 +47,13 @@ enum Command {
     /// produced. Files whose first line lacks the `@generated` marker are hand-owned: they are never
     /// overwritten or removed. Refuses a non-empty folder that holds no generated file.
     Generate(GenerateArgs),
+    /// Compare the crates two CSDL documents give: what changed in the API, and what it breaks.
+    ///
+    /// Every change is classified breaking, additive or docs-only for the generated crate's
+    /// semver and names the Rust items it touches. Exits 0 when nothing breaks, 1 when something
+    /// does, 2 on invalid input (every error printed as `FILE:LINE:COL: error: ...`). Without
+    /// --include-path, --include-type or --config, the whole documents are compared (--all).
+    Diff(DiffArgs),
 }
 
 #[derive(Debug, Args)]
@@ -70,11 +80,9 @@ impl ApiVersion {
     }
 }
 
+/// What to generate, or to compare.
 #[derive(Debug, Args)]
-struct GenerateArgs {
-    /// The CSDL document (`.csdl` or `.xml`).
-    #[arg(long, value_name = "FILE")]
-    metadata: PathBuf,
+struct SelectionArgs {
     /// Include the resources under a path, Kiota style (`/users/**`,
     /// `/deviceManagement/remoteAssistanceSettings`). Repeatable.
     #[arg(long = "include-path", value_name = "GLOB")]
@@ -82,17 +90,26 @@ struct GenerateArgs {
     /// Include a type by qualified or simple name. Repeatable.
     #[arg(long = "include-type", value_name = "NAME")]
     include_types: Vec<String>,
-    /// Generate every type and every path.
+    /// Every type and every path (for `diff`, the default without another selection).
     #[arg(long)]
     all: bool,
-    /// With --all: do not split the crate into one Cargo feature per entity set or singleton.
-    #[arg(long)]
-    no_area_features: bool,
     /// Do not bring in the derived types of the types that the selected paths declare their values
     /// with (values of a derived type are then read as the declared type, their own properties kept
     /// in `additional_properties`).
     #[arg(long)]
     no_derived_types: bool,
+}
+
+#[derive(Debug, Args)]
+struct GenerateArgs {
+    /// The CSDL document (`.csdl` or `.xml`).
+    #[arg(long, value_name = "FILE")]
+    metadata: PathBuf,
+    #[command(flatten)]
+    select: SelectionArgs,
+    /// With --all: do not split the crate into one Cargo feature per entity set or singleton.
+    #[arg(long)]
+    no_area_features: bool,
     /// Operations overlay (TOML): operations and permissions of paths where the metadata is silent.
     #[arg(long, value_name = "FILE")]
     overlay: Option<PathBuf>,
@@ -107,6 +124,37 @@ struct GenerateArgs {
     api_version: ApiVersion,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Args)]
+struct DiffArgs {
+    /// The earlier CSDL document.
+    #[arg(long, value_name = "FILE")]
+    old: PathBuf,
+    /// The later CSDL document [default with --config: the configuration's metadata].
+    #[arg(long, value_name = "FILE", required_unless_present = "config")]
+    new: Option<PathBuf>,
+    /// Select, and take the overlay, as this configuration does (`metadata/codegen.toml`).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["include_paths", "include_types", "all", "no_derived_types", "overlay"])]
+    config: Option<PathBuf>,
+    #[command(flatten)]
+    select: SelectionArgs,
+    /// Operations overlay (TOML) of both sides.
+    #[arg(long, value_name = "FILE")]
+    overlay: Option<PathBuf>,
+    /// Operations overlay of the earlier side [default: the later side's].
+    #[arg(long, value_name = "FILE")]
+    old_overlay: Option<PathBuf>,
+    /// How to print the report.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
 /// A failed run: the message (already printed, if empty) and the exit code.
 type Failure = ExitCode;
 
@@ -115,6 +163,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Inspect(args) => inspect(&args),
         Command::Generate(args) => generate_crate(&args),
+        Command::Diff(args) => diff(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -145,13 +194,16 @@ fn print_warnings(warnings: &[Diagnostic]) {
 
 /// Reads and loads the model of `path` with its references; prints warnings.
 fn load(path: &Path) -> Result<(Model, Vec<u8>), Failure> {
+    load_or_exit(path, ExitCode::FAILURE)
+}
+
+/// [`load`], failing with `code` on invalid input.
+fn load_or_exit(path: &Path, code: ExitCode) -> Result<(Model, Vec<u8>), Failure> {
     let name = cli_fs::document_name(path);
     let mut loader = FsLoader::new("");
     let bytes = std::fs::read(path).map_err(|e| {
-        fail(format_args!(
-            "cannot read metadata file `{}`: {e}",
-            path.display()
-        ))
+        eprintln!("error: cannot read metadata file `{}`: {e}", path.display());
+        code
     })?;
     match load_model(&name, &bytes, &mut loader) {
         Ok(model) => {
@@ -166,7 +218,7 @@ fn load(path: &Path) -> Result<(Model, Vec<u8>), Failure> {
                 "error: `{}` is not valid CSDL ({n} error{plural})",
                 path.display()
             );
-            Err(ExitCode::FAILURE)
+            Err(code)
         }
     }
 }
@@ -205,23 +257,7 @@ fn generate_crate(args: &GenerateArgs) -> Result<(), Failure> {
         }
         None => default_crate_name(&args.metadata),
     };
-    let overlay = match &args.overlay {
-        None => Default::default(),
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                fail(format_args!(
-                    "cannot read overlay file `{}`: {e}",
-                    path.display()
-                ))
-            })?;
-            odata_codegen::config::parse_overlay(&text, &path.display().to_string()).map_err(
-                |d| {
-                    eprintln!("{d}");
-                    ExitCode::FAILURE
-                },
-            )?
-        }
-    };
+    let overlay = read_overlay(args.overlay.as_deref(), ExitCode::FAILURE)?;
     // Refuse a folder this command did not generate before doing any work.
     let out = &args.out;
     let existing = cli_fs::list_files(out).map_err(fail)?;
@@ -241,17 +277,17 @@ fn generate_crate(args: &GenerateArgs) -> Result<(), Failure> {
     let options = GenerateOptions {
         crate_name,
         api_version: args.api_version.as_str().to_string(),
-        include_paths: args.include_paths.clone(),
-        include_types: args.include_types.clone(),
-        all: args.all,
+        include_paths: args.select.include_paths.clone(),
+        include_types: args.select.include_types.clone(),
+        all: args.select.all,
         overlay,
         metadata_label: args.metadata.display().to_string(),
         metadata_bytes,
         runtime_path: runtime_path(),
         standalone: true,
         regenerate_command: "odata-codegen generate".to_string(),
-        area_features: args.all && !args.no_area_features,
-        no_derived_types: args.no_derived_types,
+        area_features: args.select.all && !args.no_area_features,
+        no_derived_types: args.select.no_derived_types,
     };
     let files = generate(&model, &options).map_err(|errors| {
         print_diagnostics(&errors);
@@ -281,6 +317,122 @@ fn generate_crate(args: &GenerateArgs) -> Result<(), Failure> {
     cli_fs::apply_plan(out, &plan, &files).map_err(fail)?;
     println!("{}", cli_fs::summary(&plan));
     Ok(())
+}
+
+/// The overlay at `path` (none: an empty one), failing with `code`.
+fn read_overlay(path: Option<&Path>, code: ExitCode) -> Result<Overlay, Failure> {
+    let Some(path) = path else {
+        return Ok(Overlay::default());
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        eprintln!("error: cannot read overlay file `{}`: {e}", path.display());
+        code
+    })?;
+    odata_codegen::config::parse_overlay(&text, &path.display().to_string()).map_err(|d| {
+        eprintln!("{d}");
+        code
+    })
+}
+
+/// The exit status of invalid input to `diff` (1 means breaking changes).
+const DIFF_INVALID: u8 = 2;
+
+/// What `diff` compares with: the selection and the overlays of both sides.
+struct DiffSelection {
+    include_paths: Vec<String>,
+    include_types: Vec<String>,
+    all: bool,
+    no_derived_types: bool,
+    old_overlay: Overlay,
+    new_overlay: Overlay,
+    new: PathBuf,
+}
+
+fn diff_selection(args: &DiffArgs) -> Result<DiffSelection, Failure> {
+    let invalid = || ExitCode::from(DIFF_INVALID);
+    let Some(config_path) = &args.config else {
+        let new_overlay = read_overlay(args.overlay.as_deref(), invalid())?;
+        let old_overlay = match &args.old_overlay {
+            Some(path) => read_overlay(Some(path), invalid())?,
+            None => new_overlay.clone(),
+        };
+        let select = &args.select;
+        let all =
+            select.all || (select.include_paths.is_empty() && select.include_types.is_empty());
+        return Ok(DiffSelection {
+            include_paths: select.include_paths.clone(),
+            include_types: select.include_types.clone(),
+            all,
+            no_derived_types: select.no_derived_types,
+            old_overlay,
+            new_overlay,
+            new: args.new.clone().unwrap_or_default(),
+        });
+    };
+    let text = std::fs::read_to_string(config_path).map_err(|e| {
+        eprintln!(
+            "error: cannot read configuration `{}`: {e}",
+            config_path.display()
+        );
+        invalid()
+    })?;
+    let config = odata_codegen::config::parse_config(&text, &config_path.display().to_string())
+        .map_err(|d| {
+            eprintln!("{d}");
+            invalid()
+        })?;
+    // paths in the configuration are relative to it
+    let dir = config_path.parent().unwrap_or(Path::new(""));
+    let config_overlay = config.overlay.as_ref().map(|o| dir.join(o));
+    let new_overlay = read_overlay(config_overlay.as_deref(), invalid())?;
+    let old_overlay = match &args.old_overlay {
+        Some(path) => read_overlay(Some(path), invalid())?,
+        None => new_overlay.clone(),
+    };
+    Ok(DiffSelection {
+        include_paths: config.include_paths,
+        include_types: config.include_types,
+        all: config.all,
+        no_derived_types: !config.derived_types,
+        old_overlay,
+        new_overlay,
+        new: args
+            .new
+            .clone()
+            .unwrap_or_else(|| dir.join(&config.metadata)),
+    })
+}
+
+fn diff(args: &DiffArgs) -> Result<(), Failure> {
+    let s = diff_selection(args)?;
+    let invalid = ExitCode::from(DIFF_INVALID);
+    let (old, _) = load_or_exit(&args.old, invalid)?;
+    let (new, _) = load_or_exit(&s.new, invalid)?;
+    let options = |overlay| SelectOptions {
+        include_paths: &s.include_paths,
+        include_types: &s.include_types,
+        all: s.all,
+        overlay: Some(overlay),
+        area_features: false,
+        no_derived_types: s.no_derived_types,
+    };
+    let report = odata_codegen::diff::diff_models(
+        &old,
+        &options(&s.old_overlay),
+        &new,
+        &options(&s.new_overlay),
+    );
+    let text = match args.format {
+        Format::Text => render::text(&report),
+        Format::Markdown => render::markdown(&report),
+        Format::Json => render::json(&report),
+    };
+    print!("{text}");
+    if report.has_breaking() {
+        Err(ExitCode::FAILURE)
+    } else {
+        Ok(())
+    }
 }
 
 /// The `runtime/` folder of this workspace, for the generated crate's `odata-runtime` path dependency.

@@ -537,3 +537,111 @@ fn graph_v1_counts() {
         counts([11, 1182, 1779, 861, 0, 11, 857, 326, 41, 31, 5922])
     );
 }
+
+fn diff_fixture(name: &str) -> String {
+    workspace()
+        .join("codegen/tests/fixtures/diff")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// 0 without a breaking change, 1 with one, in every format.
+#[test]
+fn diff_exits_1_on_breaking_changes_only() {
+    let old = diff_fixture("history/2-2022-07-27.xml");
+    let new = diff_fixture("history/3-current.xml");
+    let additive = run(&["diff", "--old", &old, "--new", &new]);
+    assert_exit(&additive, 0);
+    assert!(
+        stdout(&additive).contains("models::RemoteAssistanceSettings::block_chat"),
+        "{}",
+        stdout(&additive)
+    );
+    let breaking = run(&["diff", "--old", &new, "--new", &old, "--format", "json"]);
+    assert_exit(&breaking, 1);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&breaking)).expect("JSON");
+    assert_eq!(json["breaking"], true);
+    assert_eq!(json["summary"]["breaking"], 1);
+    let markdown = run(&["diff", "--old", &new, "--new", &old, "--format", "markdown"]);
+    assert_exit(&markdown, 1);
+    assert!(stdout(&markdown).contains("| **breaking** |"));
+    let same = run(&["diff", "--old", &new, "--new", &new]);
+    assert_exit(&same, 0);
+    assert_eq!(stdout(&same), "no API changes\n");
+}
+
+/// 2 on invalid input, with the located errors `inspect` prints.
+#[test]
+fn diff_exits_2_on_invalid_input() {
+    let dir = TempDir::new("diff-invalid");
+    let bad = dir.write(
+        "bad.csdl",
+        &format!("{EDMX_HEAD}  <edmx:DataServices>\n    <Schema>\n</edmx:Edmx>\n"),
+    );
+    let good = diff_fixture("history/3-current.xml");
+    let o = run(&["diff", "--old", bad.to_str().unwrap(), "--new", &good]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("bad.csdl:"), "{}", stderr(&o));
+    assert!(stderr(&o).contains(": error: "), "{}", stderr(&o));
+    let missing = run(&["diff", "--old", "no-such-file.csdl", "--new", &good]);
+    assert_exit(&missing, 2);
+    let overlay = dir.write("overlay.toml", "[[path]]\npath = 3\n");
+    let o = run(&[
+        "diff",
+        "--old",
+        &good,
+        "--new",
+        &good,
+        "--overlay",
+        overlay.to_str().unwrap(),
+    ]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("overlay.toml:2:"), "{}", stderr(&o));
+}
+
+/// An overlay that drops an operation removes a builder method: breaking.
+#[test]
+fn diff_reports_overlay_changes_with_the_configuration() {
+    let dir = TempDir::new("diff-overlay");
+    let old_overlay = dir.write(
+        "old.toml",
+        "[[path]]\npath = \"/deviceManagement/remoteAssistanceSettings\"\noperations = [\"get\", \"update\"]\n",
+    );
+    let config = workspace().join("metadata/codegen.toml");
+    let current = workspace().join("metadata/graph-beta.csdl");
+    let o = run(&[
+        "diff",
+        "--config",
+        config.to_str().unwrap(),
+        "--old",
+        current.to_str().unwrap(),
+        "--old-overlay",
+        old_overlay.to_str().unwrap(),
+    ]);
+    assert_exit(&o, 0);
+    assert_eq!(stdout(&o), "no API changes\n");
+    let new_overlay = dir.write(
+        "new.toml",
+        "[[path]]\npath = \"/deviceManagement/remoteAssistanceSettings\"\noperations = [\"get\"]\n",
+    );
+    let o = run(&[
+        "diff",
+        "--old",
+        current.to_str().unwrap(),
+        "--new",
+        current.to_str().unwrap(),
+        "--include-path",
+        "/deviceManagement/remoteAssistanceSettings",
+        "--old-overlay",
+        old_overlay.to_str().unwrap(),
+        "--overlay",
+        new_overlay.to_str().unwrap(),
+    ]);
+    assert_exit(&o, 1);
+    assert!(
+        stdout(&o).contains("requests::RemoteAssistanceSettingsRequest::update"),
+        "{}",
+        stdout(&o)
+    );
+}

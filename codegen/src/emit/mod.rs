@@ -27,7 +27,37 @@ use crate::select::{SelectOptions, select};
 use crate::syntax::Pos;
 
 pub use docs::escape_markdown;
-pub use names::Names;
+pub use names::{BoundNames, BuilderNames, Names};
+
+/// The Rust types the emitters write, as text without spaces (`Option<Vec<models::Alert>>`), so
+/// that two versions of a crate can be compared without comparing code.
+pub mod rust_types {
+    use crate::model::{Model, Operation, Property, TypeUse};
+
+    use super::Names;
+
+    fn text(tokens: proc_macro2::TokenStream) -> String {
+        let mut s = tokens.to_string();
+        s.retain(|c| c != ' ');
+        s.replace("crate::", "")
+    }
+
+    /// The field of a structural property (`Option<T>`, `odata_runtime::Nullable<T>`,
+    /// `Option<Vec<T>>`), without the `Box` of a recursive field.
+    pub fn property(model: &Model, names: &Names, p: &Property) -> String {
+        text(super::models::property_type(model, names, p))
+    }
+
+    /// A value of a parameter or a type definition's alias (`Vec<T>` for collections).
+    pub fn value(model: &Model, names: &Names, t: &TypeUse) -> String {
+        text(super::models::use_type(model, names, t))
+    }
+
+    /// What the method of a bound action or function answers (`odata_runtime::Json<...>`).
+    pub fn result(model: &Model, names: &Names, op: &Operation) -> String {
+        text(super::requests::expect_type(model, names, op))
+    }
+}
 
 /// Everything `generate` needs besides the model.
 #[derive(Debug, Clone, Default)]

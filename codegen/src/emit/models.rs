@@ -360,6 +360,25 @@ pub(super) fn fields(
     fields
 }
 
+/// The type of a structural property's field, without the `Box` of a recursive one.
+pub(super) fn property_type(
+    model: &Model,
+    names: &Names,
+    p: &crate::model::Property,
+) -> TokenStream {
+    Field {
+        ident: format_ident!("field"),
+        wire: String::new(),
+        doc: TokenStream::new(),
+        ty: value_type(model, names, &p.ty.ty),
+        collection: p.ty.collection,
+        nullable: p.nullable && !p.ty.collection,
+        gate: TokenStream::new(),
+        target: None,
+    }
+    .field_type()
+}
+
 /// One declared property of a generated struct.
 pub(super) struct Field {
     pub ident: proc_macro2::Ident,

@@ -373,6 +373,79 @@ impl Names {
     }
 }
 
+/// The paths of emitted items as a user of the crate writes them below the crate root
+/// (`models::security::Alert`, `models::RemoteAssistanceSettings::block_chat`,
+/// `requests::UserRequest::get`): how a report on the API, such as `odata-codegen diff`, names
+/// what a change touches. They follow the layout the emitters write.
+impl Names {
+    /// The struct, enum or alias of a type.
+    pub fn type_item(&self, qname: &str) -> Option<String> {
+        let t = self.types.get(qname)?;
+        Some(models_item(&t.module, &t.ident))
+    }
+
+    /// The enum of a polymorphic type (`models::AnyDeviceConfiguration`).
+    pub fn polymorphic_item(&self, qname: &str) -> Option<String> {
+        let t = self.types.get(qname)?;
+        Some(models_item(&t.module, &self.polymorphic.get(qname)?.ident))
+    }
+
+    /// The variant of a polymorphic type's enum that holds `variant` (a qualified type name).
+    pub fn polymorphic_variant_item(&self, qname: &str, variant: &str) -> Option<String> {
+        let (_, v) = self
+            .polymorphic
+            .get(qname)?
+            .variants
+            .iter()
+            .find(|(t, _)| t == variant)?;
+        Some(format!("{}::{v}", self.polymorphic_item(qname)?))
+    }
+
+    /// The struct field of a property or navigation property of a structured type (inherited
+    /// ones included: every struct holds all of its properties).
+    pub fn field_item(&self, qname: &str, property: &str) -> Option<String> {
+        let field = self.fields.get(qname)?.get(property)?;
+        Some(format!("{}::{field}", self.type_item(qname)?))
+    }
+
+    /// The variant of an enum member, by its index in declaration order; for a flags enum, the
+    /// variant of its member enum (`models::DayOfWeekMember::Monday`).
+    pub fn member_item(&self, qname: &str, index: usize) -> Option<String> {
+        let t = self.types.get(qname)?;
+        let variant = self.enum_members.get(qname)?.get(index)?;
+        let ident = self.flag_members.get(qname).unwrap_or(&t.ident);
+        Some(format!("{}::{variant}", models_item(&t.module, ident)))
+    }
+
+    /// The struct of a request builder.
+    pub fn builder_item(&self, key: &BuilderKey) -> Option<String> {
+        Some(format!("requests::{}", self.builders.get(key)?.ident))
+    }
+
+    /// A method of a request builder, or of the service client when `key` is `None`.
+    pub fn method_item(&self, key: Option<&BuilderKey>, method: &str) -> Option<String> {
+        let owner = match key {
+            Some(k) => self.builders.get(k)?.ident.as_str(),
+            None => self.client.as_deref()?,
+        };
+        Some(format!("requests::{owner}::{method}"))
+    }
+
+    /// The struct an action's parameters travel in (`requests::AssignParameters`).
+    pub fn parameters_item(&self, ident: &str) -> String {
+        format!("requests::{ident}")
+    }
+}
+
+fn models_item(module: &[String], ident: &str) -> String {
+    let mut path = "models".to_string();
+    for m in module {
+        path.push_str("::");
+        path.push_str(m);
+    }
+    format!("{path}::{ident}")
+}
+
 fn type_namespace(model: &Model, qname: &str) -> Option<String> {
     if let Some(t) = model.structured_type(qname) {
         return Some(t.namespace.clone());

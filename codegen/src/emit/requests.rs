@@ -454,7 +454,7 @@ fn content_methods(
 }
 
 /// What an operation answers, as a runtime `Expect` type.
-fn expect_type(model: &Model, names: &Names, op: &Operation) -> TokenStream {
+pub(super) fn expect_type(model: &Model, names: &Names, op: &Operation) -> TokenStream {
     let Some(r) = &op.return_type else {
         return quote! { odata_runtime::Empty };
     };

@@ -335,7 +335,8 @@ impl Operation {
     }
 }
 
-pub(super) fn type_use_text(t: &TypeUse) -> String {
+/// A type use as CSDL writes it: `Edm.String`, `Collection(microsoft.graph.user)`.
+pub fn type_use_text(t: &TypeUse) -> String {
     let inner = match &t.ty {
         TypeRef::Primitive(p) => format!("Edm.{p:?}"),
         other => other.name().cloned().unwrap_or_default(),
