@@ -18,6 +18,12 @@ PATCH is one or more of:
                        (Type="…", Annotations Target="…"); the SAP generator names enum and complex
                        types by their unqualified Name, so both get the same file ("A source file
                        already exists at …/Modality_1.ts")
+  rename-reserved-word-types
+                       give the entity, complex, enum types and type definitions named by a reserved
+                       word of JavaScript (Graph v1.0: `case`) the Name `word_` and rewrite the
+                       references; odata2ts keeps model names as they are, and `interface case` does
+                       not parse ("Inserting syntax kind of InterfaceDeclaration, but
+                       ExpressionStatement was inserted")
 
 The document is read and written with a real XML parser (xml.etree); namespace prefixes are kept,
 comments and formatting are not. For each patch, prints one line `PATCH COUNT` (elements touched)
@@ -30,7 +36,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 EDM = "http://docs.oasis-open.org/odata/ns/edm"
-PATCHES = ("fill-empty-enums", "drop-path-bindings", "rename-same-name-types")
+PATCHES = ("fill-empty-enums", "drop-path-bindings", "rename-same-name-types", "rename-reserved-word-types")
 
 
 def fail(msg):
@@ -62,32 +68,57 @@ def drop_path_bindings(root):
     return n, collections.Counter({f"{{{EDM}}}NavigationPropertyBinding": -n})
 
 
+TYPE_KINDS = tuple(f"{{{EDM}}}{k}" for k in ("EntityType", "ComplexType", "EnumType", "TypeDefinition"))
+# Reserved words of JavaScript after which TypeScript does not parse `interface WORD {}` as an
+# interface (the strict-mode-only ones, such as `package`, still parse).
+RESERVED = set(
+    "break case catch class const continue debugger default delete do else enum export extends false finally for "
+    "function if import in instanceof new null return super switch this throw true try typeof var void while "
+    "with".split()
+)
+
+
 def rename_same_name_types(root):
-    """Returns the number of renamed types plus the number of elements whose references changed."""
     by_name = collections.defaultdict(list)  # (kind, Name) -> [(schema, element)]
     for schema in root.iter(f"{{{EDM}}}Schema"):
         for el in schema:
             if el.tag in (f"{{{EDM}}}EnumType", f"{{{EDM}}}ComplexType"):
                 by_name[(el.tag, el.get("Name"))].append((schema, el))
-    taken = {(s.get("Namespace"), el.get("Name")) for s in root.iter(f"{{{EDM}}}Schema") for el in s if el.get("Name")}
-    renames = {}  # qualified old name (namespace or alias) -> qualified new name
-    n_types = 0
+    picks = []
     for (_, name), defs in by_name.items():
         for schema, el in defs[1:]:
-            ns, alias = schema.get("Namespace"), schema.get("Alias")
-            new = f"{ns.rsplit('.', 1)[-1]}_{name}"
-            if (ns, new) in taken:
-                fail(f"cannot rename {ns}.{name}: {ns}.{new} exists")
-            taken.add((ns, new))
-            el.set("Name", new)
-            n_types += 1
-            for q in (ns, alias):
-                if q:
-                    renames[f"{q}.{name}"] = f"{q}.{new}"
+            picks.append((schema, el, f"{schema.get('Namespace').rsplit('.', 1)[-1]}_{name}"))
+    return rename_types(root, picks)
+
+
+def rename_reserved_word_types(root):
+    picks = []
+    for schema in root.iter(f"{{{EDM}}}Schema"):
+        for el in schema:
+            if el.tag in TYPE_KINDS and el.get("Name") in RESERVED:
+                picks.append((schema, el, el.get("Name") + "_"))
+    return rename_types(root, picks)
+
+
+def rename_types(root, picks):
+    """Renames each (schema, type element, new Name) and rewrites the attributes and texts that refer
+    to it by qualified name (namespace or alias). Returns the number of renamed types plus the number
+    of elements whose references changed."""
+    taken = {(s.get("Namespace"), el.get("Name")) for s in root.iter(f"{{{EDM}}}Schema") for el in s if el.get("Name")}
+    renames = {}  # qualified old name (namespace or alias) -> qualified new name
+    for schema, el, new in picks:
+        ns, alias, name = schema.get("Namespace"), schema.get("Alias"), el.get("Name")
+        if (ns, new) in taken:
+            fail(f"cannot rename {ns}.{name}: {ns}.{new} exists")
+        taken.add((ns, new))
+        el.set("Name", new)
+        for q in (ns, alias):
+            if q:
+                renames[f"{q}.{name}"] = f"{q}.{new}"
     if not renames:
         return 0, collections.Counter()
     # A qualified name as a whole token: not preceded by a name character or dot, not followed by a
-    # name character (so "ns.identity" does not match "ns.identitySet"); "/", ")" and "(" may follow.
+    # name character or dot (so "ns.identity" does not match "ns.identitySet"); "/", ")" may follow.
     pattern = re.compile(r"(?<![\w.])(" + "|".join(re.escape(q) for q in sorted(renames, key=len, reverse=True)) + r")(?![\w.])")
     n_refs = 0
     for el in root.iter():
@@ -103,8 +134,9 @@ def rename_same_name_types(root):
             el.text = pattern.sub(lambda m: renames[m.group(1)], el.text)
             hit = True
         n_refs += hit
-    print(f"  {n_types} types renamed, {n_refs} referring elements rewritten", file=sys.stderr)
-    return n_types + n_refs, collections.Counter()
+    print(f"  {len(picks)} types renamed ({', '.join(sorted(e.get('Name') for _, e, _ in picks))}), "
+          f"{n_refs} referring elements rewritten", file=sys.stderr)
+    return len(picks) + n_refs, collections.Counter()
 
 
 def main(argv):
@@ -129,6 +161,7 @@ def main(argv):
             "fill-empty-enums": fill_empty_enums,
             "drop-path-bindings": drop_path_bindings,
             "rename-same-name-types": rename_same_name_types,
+            "rename-reserved-word-types": rename_reserved_word_types,
         }[p](root)
         if n == 0:
             fail(f"{src}: patch {p} found nothing to patch")
