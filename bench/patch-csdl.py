@@ -134,7 +134,7 @@ def rename_types(root, picks):
             el.text = pattern.sub(lambda m: renames[m.group(1)], el.text)
             hit = True
         n_refs += hit
-    print(f"  {len(picks)} types renamed ({', '.join(sorted(e.get('Name') for _, e, _ in picks))}), "
+    print(f"  {len(picks)} type{'' if len(picks) == 1 else 's'} renamed ({', '.join(sorted(e.get('Name') for _, e, _ in picks))}), "
           f"{n_refs} referring elements rewritten", file=sys.stderr)
     return len(picks) + n_refs, collections.Counter()
 
