@@ -250,6 +250,7 @@ fn usage_errors_exit_2_and_help_describes_the_commands() {
         "--out",
         "--crate-name",
         "--api-version",
+        "--force",
     ] {
         assert!(
             stdout(&help).contains(flag),
