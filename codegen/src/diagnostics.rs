@@ -91,6 +91,15 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// The lines a command prints for `warnings`: the first `max`, then how many more there are.
+pub fn warning_lines(warnings: &[Diagnostic], max: usize) -> Vec<String> {
+    let mut lines: Vec<String> = warnings.iter().take(max).map(ToString::to_string).collect();
+    if warnings.len() > max {
+        lines.push(format!("... and {} more warnings", warnings.len() - max));
+    }
+    lines
+}
+
 /// All diagnostics of a failed run, in source order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Diagnostics(pub Vec<Diagnostic>);

@@ -1,6 +1,6 @@
 //! File-system helpers shared by the `odata-codegen` command and the xtask (feature `fs`): a
-//! [`SourceLoader`] that reads referenced documents from disk, listing an output folder, and
-//! carrying out an [`output::Plan`].
+//! [`SourceLoader`] that reads referenced documents from disk, listing an output folder,
+//! carrying out an [`output::Plan`], and the [`Stamp`] that lets an unchanged run skip generating.
 //!
 //! The stages do no I/O; this module, compiled only for the command-line tools, is where they do
 //! it. It depends on `std` and the rest of the crate only.
@@ -10,6 +10,10 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
+
+use crate::emit::GenerateOptions;
+use crate::fingerprint::{self, Document};
 use crate::model::{LoadedSource, SourceLoader};
 use crate::output::{self, GeneratedFiles, Plan};
 
@@ -18,21 +22,50 @@ use crate::output::{self, GeneratedFiles, Plan};
 /// Document names are paths relative to `base` (or absolute), normalized lexically and written with
 /// `/` separators, so the same document always gets the same name and a reference cycle ends.
 /// Absolute URLs (`http:`, `https:`, `file:` and any other scheme) are refused, never fetched.
+///
+/// It remembers every document it was asked for, found or not ([`FsLoader::documents`]): what a
+/// run's output depends on besides the main document.
 #[derive(Debug, Clone)]
 pub struct FsLoader {
     base: PathBuf,
+    /// Every document read by resolved name, in order: its bytes, `None` if it could not be read.
+    read: Vec<(String, Option<Vec<u8>>)>,
 }
 
 impl FsLoader {
     /// A loader that resolves document names against `base` (the current directory for the
     /// command line, the workspace root for the xtask).
     pub fn new(base: impl Into<PathBuf>) -> Self {
-        FsLoader { base: base.into() }
+        FsLoader {
+            base: base.into(),
+            read: Vec::new(),
+        }
     }
 
     /// Where the document named `name` is on disk.
     pub fn path_of(&self, name: &str) -> PathBuf {
         self.base.join(name)
+    }
+
+    /// The documents this loader read (or failed to read), in order, for
+    /// [`crate::fingerprint::inputs`].
+    pub fn documents(&self) -> Vec<Document<'_>> {
+        self.read
+            .iter()
+            .map(|(name, bytes)| Document {
+                name,
+                bytes: bytes.as_deref(),
+            })
+            .collect()
+    }
+
+    /// Reads the documents named `names` (as an earlier run's [`FsLoader::documents`] named them)
+    /// as this loader would, remembering them.
+    fn reread(&mut self, names: &[String]) {
+        for name in names {
+            let bytes = fs::read(self.path_of(name)).ok();
+            self.read.push((name.clone(), bytes));
+        }
     }
 }
 
@@ -41,7 +74,9 @@ impl SourceLoader for FsLoader {
         let relative = relative_reference(uri)?;
         let dir = Path::new(from).parent().unwrap_or(Path::new(""));
         let name = document_name(&dir.join(relative));
-        match fs::read(self.path_of(&name)) {
+        let read = fs::read(self.path_of(&name));
+        self.read.push((name.clone(), read.as_ref().ok().cloned()));
+        match read {
             Ok(bytes) => Ok(LoadedSource { name, bytes }),
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 Err(format!("file `{name}` does not exist"))
@@ -165,6 +200,27 @@ pub fn list_files(dir: &Path) -> Result<BTreeMap<String, String>, String> {
 }
 
 fn list_into(dir: &Path, prefix: &str, files: &mut BTreeMap<String, String>) -> Result<(), String> {
+    walk(dir, prefix, &mut |rel, entry, kind| {
+        let text = if kind.is_symlink() {
+            String::new()
+        } else {
+            let path = entry.path();
+            let bytes =
+                fs::read(&path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+            String::from_utf8_lossy(&bytes).into_owned()
+        };
+        files.insert(rel, text);
+        Ok(())
+    })
+}
+
+/// Calls `visit` with every file under `dir` that [`list_files`] lists: its relative path, entry
+/// and type (a symbolic link is not followed).
+fn walk(
+    dir: &Path,
+    prefix: &str,
+    visit: &mut dyn FnMut(String, &fs::DirEntry, fs::FileType) -> Result<(), String>,
+) -> Result<(), String> {
     let read_err = |e: io::Error| format!("cannot read `{}`: {e}", dir.display());
     for entry in fs::read_dir(dir).map_err(read_err)? {
         let entry = entry.map_err(read_err)?;
@@ -180,13 +236,9 @@ fn list_into(dir: &Path, prefix: &str, files: &mut BTreeMap<String, String>) -> 
             .file_type()
             .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
         if kind.is_dir() {
-            list_into(&path, &format!("{rel}/"), files)?;
-        } else if kind.is_symlink() {
-            files.insert(rel, String::new());
+            walk(&path, &format!("{rel}/"), visit)?;
         } else {
-            let bytes =
-                fs::read(&path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-            files.insert(rel, String::from_utf8_lossy(&bytes).into_owned());
+            visit(rel, &entry, kind)?;
         }
     }
     Ok(())
@@ -277,6 +329,147 @@ pub fn summary(plan: &Plan) -> String {
         plan.delete.len(),
         plan.unchanged.len()
     )
+}
+
+/// The file in an output folder that records what the last run generated it from: hidden, so
+/// [`list_files`] and the plan never see it.
+pub const STAMP: &str = ".odata-codegen.stamp";
+
+/// Bumped when [`Stamp`]'s layout changes; a stamp of another format never matches.
+const STAMP_FORMAT: u32 = 1;
+
+/// What the last successful run into a folder generated it from, and what the folder held right
+/// after it: every file [`list_files`] lists (generated or hand-owned) with its length and times.
+///
+/// A run whose [`crate::fingerprint::inputs`] equal `inputs` and that finds every file as
+/// recorded would write nothing, so it can stop before generating. A file that was edited,
+/// replaced, added or removed since changes the listing, and the run generates and compares as
+/// usual (and records the folder again).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    format: u32,
+    /// The fingerprint of the run's inputs.
+    pub inputs: String,
+    /// The referenced documents the run read, by resolved name, in order.
+    pub documents: Vec<String>,
+    /// The warnings the run printed, to print again when a later run stops early.
+    pub warnings: Vec<String>,
+    files: BTreeMap<String, FileState>,
+}
+
+/// What a file's metadata says about its content: a different length or time means it may
+/// have changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct FileState {
+    len: u64,
+    /// Modification time, nanoseconds since the Unix epoch.
+    modified: u64,
+    /// Unix: the inode change time, which also moves when a tool edits a file and then restores
+    /// its modification time; 0 elsewhere.
+    changed: u64,
+}
+
+impl FileState {
+    fn of(meta: &fs::Metadata) -> FileState {
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+        #[cfg(unix)]
+        let changed = {
+            use std::os::unix::fs::MetadataExt;
+            u64::try_from(meta.ctime())
+                .unwrap_or(0)
+                .saturating_mul(1_000_000_000)
+                .saturating_add(u64::try_from(meta.ctime_nsec()).unwrap_or(0))
+        };
+        #[cfg(not(unix))]
+        let changed = 0;
+        FileState {
+            len: meta.len(),
+            modified,
+            changed,
+        }
+    }
+}
+
+/// The length and times of every file under `dir` that [`list_files`] lists, without reading
+/// any.
+fn file_states(dir: &Path) -> Result<BTreeMap<String, FileState>, String> {
+    let mut states = BTreeMap::new();
+    if !dir.is_dir() {
+        return Ok(states);
+    }
+    walk(dir, "", &mut |rel, entry, _| {
+        let meta = entry
+            .metadata()
+            .map_err(|e| format!("cannot read `{}`: {e}", entry.path().display()))?;
+        states.insert(rel, FileState::of(&meta));
+        Ok(())
+    })?;
+    Ok(states)
+}
+
+/// The stamp of `dir` when a run with `options` and `extra` (see [`fingerprint::inputs`]) into it
+/// has nothing to do: the inputs and the folder are as the stamp records. The referenced
+/// documents are read through `loader` by the names the stamp gives (the main document's bytes,
+/// in the options, decide which documents it references, so while they are unchanged the names
+/// are the same).
+///
+/// `None` when there is no readable stamp, or anything differs.
+pub fn unchanged(
+    dir: &Path,
+    loader: &mut FsLoader,
+    options: &GenerateOptions,
+    extra: &[(&str, &str)],
+) -> Option<Stamp> {
+    let text = fs::read(dir.join(STAMP)).ok()?;
+    let stamp: Stamp = serde_json::from_slice(&text).ok()?;
+    if stamp.format != STAMP_FORMAT {
+        return None;
+    }
+    loader.reread(&stamp.documents);
+    if fingerprint::inputs(options, &loader.documents(), extra) != stamp.inputs {
+        return None;
+    }
+    (file_states(dir).ok()? == stamp.files).then_some(stamp)
+}
+
+/// Removes the stamp of `dir`, before a run changes the folder: a run that fails halfway leaves
+/// none, and the next one generates.
+pub fn remove_stamp(dir: &Path) -> Result<(), String> {
+    match fs::remove_file(dir.join(STAMP)) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(format!(
+            "cannot remove `{}`: {e}",
+            dir.join(STAMP).display()
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Records in `dir`, after a successful run, what it was generated from (`options`, `extra`,
+/// the documents `loader` read), the `warnings` it printed and every file the folder holds now.
+pub fn write_stamp(
+    dir: &Path,
+    options: &GenerateOptions,
+    extra: &[(&str, &str)],
+    loader: &FsLoader,
+    warnings: Vec<String>,
+) -> Result<(), String> {
+    let stamp = Stamp {
+        format: STAMP_FORMAT,
+        inputs: fingerprint::inputs(options, &loader.documents(), extra),
+        documents: loader.read.iter().map(|(name, _)| name.clone()).collect(),
+        warnings,
+        files: file_states(dir)?,
+    };
+    let text =
+        serde_json::to_string_pretty(&stamp).map_err(|e| format!("cannot write the stamp: {e}"))?;
+    let path = dir.join(STAMP);
+    fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+    check_no_symlink(dir, STAMP)?;
+    fs::write(&path, text + "\n").map_err(|e| format!("cannot write `{}`: {e}", path.display()))
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;
+pub mod fingerprint;
 #[cfg(feature = "fs")]
 pub mod fs;
 pub mod model;

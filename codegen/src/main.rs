@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use odata_codegen::config::Overlay;
-use odata_codegen::diagnostics::Diagnostic;
+use odata_codegen::diagnostics::{Diagnostic, warning_lines};
 use odata_codegen::diff::render;
 use odata_codegen::emit::{GenerateOptions, generate};
 use odata_codegen::model::{Model, load_model};
@@ -46,6 +46,10 @@ enum Command {
     /// Writes only files whose content changed and removes generated files that are no longer
     /// produced. Files whose first line lacks the `@generated` marker are hand-owned: they are never
     /// overwritten or removed. Refuses a non-empty folder that holds no generated file.
+    ///
+    /// Records what it generated from in `DIR/.odata-codegen.stamp`; a later run with the same
+    /// metadata, referenced documents, options and generator, into a folder nobody changed since,
+    /// generates nothing and says `unchanged`.
     Generate(GenerateArgs),
     /// Compare the crates two CSDL documents give: what changed in the API, and what it breaks.
     ///
@@ -122,6 +126,9 @@ struct GenerateArgs {
     /// The Graph API version the crate targets.
     #[arg(long, value_enum, default_value = "v1.0", value_name = "VERSION")]
     api_version: ApiVersion,
+    /// Generate and compare every file even when the stamp says nothing changed.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -183,15 +190,6 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) {
     }
 }
 
-fn print_warnings(warnings: &[Diagnostic]) {
-    for w in warnings.iter().take(MAX_WARNINGS) {
-        eprintln!("{w}");
-    }
-    if warnings.len() > MAX_WARNINGS {
-        eprintln!("... and {} more warnings", warnings.len() - MAX_WARNINGS);
-    }
-}
-
 /// Reads and loads the model of `path` with its references; prints warnings.
 fn load(path: &Path) -> Result<(Model, Vec<u8>), Failure> {
     load_or_exit(path, ExitCode::FAILURE)
@@ -199,17 +197,32 @@ fn load(path: &Path) -> Result<(Model, Vec<u8>), Failure> {
 
 /// [`load`], failing with `code` on invalid input.
 fn load_or_exit(path: &Path, code: ExitCode) -> Result<(Model, Vec<u8>), Failure> {
-    let name = cli_fs::document_name(path);
-    let mut loader = FsLoader::new("");
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = read_metadata(path, code)?;
+    let model = load_bytes(path, &bytes, &mut FsLoader::new(""), code)?;
+    for line in warning_lines(&model.warnings, MAX_WARNINGS) {
+        eprintln!("{line}");
+    }
+    Ok((model, bytes))
+}
+
+/// The bytes of the metadata file at `path`, failing with `code`.
+fn read_metadata(path: &Path, code: ExitCode) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path).map_err(|e| {
         eprintln!("error: cannot read metadata file `{}`: {e}", path.display());
         code
-    })?;
-    match load_model(&name, &bytes, &mut loader) {
-        Ok(model) => {
-            print_warnings(&model.warnings);
-            Ok((model, bytes))
-        }
+    })
+}
+
+/// The model of the metadata `bytes` read from `path`, its references read by `loader`; prints
+/// the errors and fails with `code` on invalid input.
+fn load_bytes(
+    path: &Path,
+    bytes: &[u8],
+    loader: &mut FsLoader,
+    code: ExitCode,
+) -> Result<Model, Failure> {
+    match load_model(&cli_fs::document_name(path), bytes, loader) {
+        Ok(model) => Ok(model),
         Err(errors) => {
             print_diagnostics(&errors);
             let n = errors.len();
@@ -258,11 +271,39 @@ fn generate_crate(args: &GenerateArgs) -> Result<(), Failure> {
         None => default_crate_name(&args.metadata),
     };
     let overlay = read_overlay(args.overlay.as_deref(), ExitCode::FAILURE)?;
-    // Refuse a folder this command did not generate before doing any work.
+    let options = GenerateOptions {
+        crate_name,
+        api_version: args.api_version.as_str().to_string(),
+        include_paths: args.select.include_paths.clone(),
+        include_types: args.select.include_types.clone(),
+        all: args.select.all,
+        overlay,
+        metadata_label: args.metadata.display().to_string(),
+        metadata_bytes: read_metadata(&args.metadata, ExitCode::FAILURE)?,
+        runtime_path: runtime_path(),
+        standalone: true,
+        regenerate_command: "odata-codegen generate".to_string(),
+        area_features: args.select.all && !args.no_area_features,
+        no_derived_types: args.select.no_derived_types,
+    };
     let out = &args.out;
+    if !args.force
+        && let Some(stamp) = cli_fs::unchanged(out, &mut FsLoader::new(""), &options, &[])
+    {
+        for line in &stamp.warnings {
+            eprintln!("{line}");
+        }
+        println!(
+            "unchanged: `{}` is up to date with the metadata, options and generator \
+             (nothing generated; --force regenerates)",
+            out.display()
+        );
+        return Ok(());
+    }
+    // Refuse a folder this command did not generate before doing any work.
     let existing = cli_fs::list_files(out).map_err(fail)?;
     let non_empty = match std::fs::read_dir(out) {
-        Ok(mut entries) => entries.next().is_some(),
+        Ok(entries) => entries.flatten().any(|e| e.file_name() != cli_fs::STAMP),
         Err(_) => false, // missing (list_files refused anything else)
     };
     if non_empty && !existing.values().any(|text| output::is_generated(text)) {
@@ -273,28 +314,26 @@ fn generate_crate(args: &GenerateArgs) -> Result<(), Failure> {
             output::MARKER
         )));
     }
-    let (model, metadata_bytes) = load(&args.metadata)?;
-    let options = GenerateOptions {
-        crate_name,
-        api_version: args.api_version.as_str().to_string(),
-        include_paths: args.select.include_paths.clone(),
-        include_types: args.select.include_types.clone(),
-        all: args.select.all,
-        overlay,
-        metadata_label: args.metadata.display().to_string(),
-        metadata_bytes,
-        runtime_path: runtime_path(),
-        standalone: true,
-        regenerate_command: "odata-codegen generate".to_string(),
-        area_features: args.select.all && !args.no_area_features,
-        no_derived_types: args.select.no_derived_types,
-    };
+    let mut loader = FsLoader::new("");
+    let model = load_bytes(
+        &args.metadata,
+        &options.metadata_bytes,
+        &mut loader,
+        ExitCode::FAILURE,
+    )?;
+    let mut warnings = warning_lines(&model.warnings, MAX_WARNINGS);
     let files = generate(&model, &options).map_err(|errors| {
         print_diagnostics(&errors);
         fail("generation failed")
     })?;
-    for w in &files.warnings {
-        eprintln!("{}", w.diagnostic(None));
+    warnings.extend(
+        files
+            .warnings
+            .iter()
+            .map(|w| w.diagnostic(None).to_string()),
+    );
+    for line in &warnings {
+        eprintln!("{line}");
     }
 
     let unsafe_paths = cli_fs::unsafe_paths(&files);
@@ -314,7 +353,9 @@ fn generate_crate(args: &GenerateArgs) -> Result<(), Failure> {
             plan.conflicts.join(", ")
         )));
     }
+    cli_fs::remove_stamp(out).map_err(fail)?;
     cli_fs::apply_plan(out, &plan, &files).map_err(fail)?;
+    cli_fs::write_stamp(out, &options, &[], &loader, warnings).map_err(fail)?;
     println!("{}", cli_fs::summary(&plan));
     Ok(())
 }

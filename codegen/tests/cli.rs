@@ -250,6 +250,7 @@ fn usage_errors_exit_2_and_help_describes_the_commands() {
         "--out",
         "--crate-name",
         "--api-version",
+        "--force",
     ] {
         assert!(
             stdout(&help).contains(flag),
@@ -351,6 +352,11 @@ fn unavailable_references_are_warnings() {
 
 /// `generate` with the checked-in metadata into `out`.
 fn generate(out: &Path) -> Output {
+    generate_with(out, &[])
+}
+
+/// [`generate`] with more arguments.
+fn generate_with(out: &Path, more: &[&str]) -> Output {
     let root = workspace();
     let metadata = root.join("metadata/graph-beta.csdl");
     let overlay = root.join("metadata/operations.toml");
@@ -368,7 +374,11 @@ fn generate(out: &Path) -> Output {
         "cli-test-graph",
         "--out",
         out.to_str().unwrap(),
-    ])
+    ]
+    .iter()
+    .chain(more)
+    .copied()
+    .collect::<Vec<_>>())
 }
 
 #[test]
@@ -477,6 +487,201 @@ fn generate_writes_then_only_changes_and_keeps_hand_owned_files() {
         !out.join("src/stale").exists(),
         "the emptied folder is removed too"
     );
+}
+
+/// The length and modification time of every file under `dir`, by path.
+fn file_times(dir: &Path) -> std::collections::BTreeMap<PathBuf, (u64, std::time::SystemTime)> {
+    let mut times = std::collections::BTreeMap::new();
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let entry = entry.unwrap();
+            let meta = entry.metadata().unwrap();
+            if meta.is_dir() {
+                folders.push(entry.path());
+            } else {
+                times.insert(entry.path(), (meta.len(), meta.modified().unwrap()));
+            }
+        }
+    }
+    times
+}
+
+#[test]
+fn a_second_run_with_the_same_inputs_generates_nothing_and_says_so() {
+    let dir = TempDir::new("noop");
+    let out = dir.0.join("out");
+    assert_exit(&generate(&out), 0);
+    assert!(out.join(".odata-codegen.stamp").exists());
+    let before = file_times(&out);
+    let o = generate(&out);
+    assert_exit(&o, 0);
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "unchanged: `{}` is up to date with the metadata, options and generator (nothing \
+             generated; --force regenerates)\n",
+            out.display()
+        )
+    );
+    assert_eq!(
+        file_times(&out),
+        before,
+        "nothing is written, the stamp neither"
+    );
+
+    // --force generates and compares: every file is the same
+    let o = generate_with(&out, &["--force"]);
+    assert_exit(&o, 0);
+    assert!(
+        stdout(&o).starts_with("wrote 0 files, removed 0, unchanged "),
+        "{}",
+        stdout(&o)
+    );
+}
+
+/// `generate --metadata main.xml --all --out out` and `args`, run in `dir`, which must succeed.
+fn generate_in(dir: &TempDir, args: &[&str]) -> Output {
+    let o = Command::new(BIN)
+        .args([
+            "generate",
+            "--metadata",
+            "main.xml",
+            "--all",
+            "--out",
+            "out",
+        ])
+        .args(args)
+        .current_dir(&dir.0)
+        .output()
+        .unwrap();
+    assert_exit(&o, 0);
+    o
+}
+
+/// [`generate_in`] with `overlay.toml`: its stdout.
+fn generate_small(dir: &TempDir, args: &[&str]) -> String {
+    stdout(&generate_in(
+        dir,
+        &[&["--overlay", "overlay.toml"], args].concat(),
+    ))
+}
+
+#[track_caller]
+fn assert_regenerated(stdout: &str, expected: &str) {
+    assert!(
+        stdout.starts_with(expected),
+        "expected `{expected}`: {stdout}"
+    );
+}
+
+#[test]
+fn a_changed_input_or_a_touched_output_regenerates() {
+    let dir = TempDir::new("noop-inputs");
+    let main = dir.write("main.xml", &format!("{EDMX_HEAD}{SMALL}"));
+    let overlay = "[[path]]\npath = \"/items\"\noperations = [\"list\"]\n";
+    dir.write("overlay.toml", overlay);
+    assert_regenerated(&generate_small(&dir, &[]), "wrote ");
+    let unchanged = generate_small(&dir, &[]);
+    assert!(unchanged.starts_with("unchanged: "), "{unchanged}");
+
+    // the metadata
+    let text = std::fs::read_to_string(&main).unwrap();
+    std::fs::write(&main, text.replace("An item.", "One item.")).unwrap();
+    // every header names the metadata's digest
+    assert_regenerated(&generate_small(&dir, &[]), "wrote 7 files, removed 0");
+    assert_eq!(generate_small(&dir, &[]), unchanged);
+
+    // an option, also one that changes no file
+    assert_regenerated(
+        &generate_small(&dir, &["--crate-name", "other"]),
+        "wrote 1 files, removed 0",
+    );
+    assert_regenerated(
+        &generate_small(&dir, &["--crate-name", "other", "--no-area-features"]),
+        "wrote ",
+    );
+    assert_eq!(
+        generate_small(&dir, &["--crate-name", "other", "--no-area-features"]),
+        unchanged
+    );
+    assert_regenerated(&generate_small(&dir, &[]), "wrote ");
+
+    // the overlay's content (a comment changes nothing)
+    dir.write("overlay.toml", &format!("# mine\n{overlay}"));
+    assert_eq!(generate_small(&dir, &[]), unchanged);
+    dir.write(
+        "overlay.toml",
+        &overlay.replace("[\"list\"]", "[\"list\", \"create\"]"),
+    );
+    assert_regenerated(&generate_small(&dir, &[]), "wrote 1 files, removed 0");
+
+    // a generated file edited, deleted, or a file added
+    let lib = dir.0.join("out/src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, format!("{text}// mine\n")).unwrap();
+    assert_regenerated(&generate_small(&dir, &[]), "wrote 1 files, removed 0");
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), text);
+    std::fs::remove_file(&lib).unwrap();
+    assert_regenerated(&generate_small(&dir, &[]), "wrote 1 files, removed 0");
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), text);
+    dir.write("out/src/extra.rs", "// @generated by an earlier run\n");
+    assert_regenerated(&generate_small(&dir, &[]), "wrote 0 files, removed 1");
+    let notes = dir.write("out/notes.md", "mine\n");
+    assert_regenerated(&generate_small(&dir, &[]), "wrote 0 files, removed 0");
+    assert_eq!(generate_small(&dir, &[]), unchanged);
+    assert_eq!(std::fs::read_to_string(notes).unwrap(), "mine\n");
+
+    // a lost stamp
+    std::fs::remove_file(dir.0.join("out/.odata-codegen.stamp")).unwrap();
+    assert_regenerated(&generate_small(&dir, &[]), "wrote 0 files, removed 0");
+    assert_eq!(generate_small(&dir, &[]), unchanged);
+}
+
+#[test]
+fn a_changed_or_new_referenced_document_regenerates() {
+    let dir = TempDir::new("noop-references");
+    let main = MAIN_WITH_REFERENCE.replace(
+        "  <edmx:DataServices>",
+        "  <edmx:Reference Uri=\"later.xml\">\n    <edmx:Include Namespace=\"Later.Ns\" />\n  </edmx:Reference>\n  <edmx:DataServices>",
+    );
+    dir.write("main.xml", &format!("{EDMX_HEAD}{main}"));
+    dir.write("sub/other.xml", &format!("{EDMX_HEAD}{OTHER}"));
+    let generate = |dir: &TempDir| {
+        let o = generate_in(dir, &[]);
+        (stdout(&o), stderr(&o))
+    };
+    let (first, warnings) = generate(&dir);
+    assert_regenerated(&first, "wrote ");
+    assert!(
+        warnings.contains("`later.xml` is not available"),
+        "{warnings}"
+    );
+    // the warnings of the run that generated are repeated
+    let (second, again) = generate(&dir);
+    assert!(second.starts_with("unchanged: "), "{second}");
+    assert_eq!(again, warnings);
+
+    dir.write(
+        "sub/other.xml",
+        &format!("{EDMX_HEAD}{}", OTHER.replace("\"note\"", "\"remark\"")),
+    );
+    assert_regenerated(&generate(&dir).0, "wrote 1 files, removed 0");
+    assert!(generate(&dir).0.starts_with("unchanged: "));
+
+    dir.write(
+        "later.xml",
+        &format!(
+            "{EDMX_HEAD}{}",
+            OTHER
+                .replace("Other.Ns", "Later.Ns")
+                .replace("../main.xml", "main.xml")
+        ),
+    );
+    let (third, warnings) = generate(&dir);
+    assert_regenerated(&third, "wrote ");
+    assert!(!warnings.contains("later.xml"), "{warnings}");
+    assert!(generate(&dir).0.starts_with("unchanged: "));
 }
 
 // ---- corpus ---------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use odata_codegen::config::{Overlay, parse_config, parse_overlay};
-use odata_codegen::diagnostics::{Diagnostic, Location, Pos};
+use odata_codegen::diagnostics::{Diagnostic, Location, Pos, warning_lines};
 use odata_codegen::diff::{self, Api, render};
 use odata_codegen::emit::{GenerateOptions, generate};
 use odata_codegen::model::load_model;
@@ -29,14 +29,20 @@ tasks:
   codegen            regenerate generated/ from metadata/codegen.toml; when anything changes,
                      print a summary of the API change since generated/api.json
   codegen --check    write nothing; fail if generated/ is not up to date, naming the first
-                     API changes";
+                     API changes
+
+Both stop early when generated/.odata-codegen.stamp shows that the metadata, the configuration,
+the generator and every file of generated/ are as the last `cargo xtask codegen` left them;
+`--force` after `codegen` (or `codegen --check`) generates and compares regardless.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
-        ["codegen"] => run(false),
-        ["codegen", "--check"] => run(true),
+        ["codegen"] => run(false, false),
+        ["codegen", "--force"] => run(false, true),
+        ["codegen", "--check"] => run(true, false),
+        ["codegen", "--check", "--force"] | ["codegen", "--force", "--check"] => run(true, true),
         ["-h" | "--help" | "help"] | ["codegen", "-h" | "--help"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -48,9 +54,17 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(check: bool) -> ExitCode {
+fn run(check: bool, force: bool) -> ExitCode {
     let root = workspace_root();
-    let result = if check {
+    let result = if !force && let Some(stamp) = unchanged(&root) {
+        if check {
+            println!("{OUTPUT}/ is up to date (unchanged since the last run)");
+        } else {
+            print_warnings(&stamp.warnings);
+            println!("{OUTPUT}/: unchanged since the last run (nothing generated)");
+        }
+        Ok(ExitCode::SUCCESS)
+    } else if check {
         check_generated(&root).map(|(stale, changes)| report_check(stale, &changes))
     } else {
         regenerate(&root)
@@ -93,7 +107,9 @@ fn workspace_root() -> PathBuf {
 /// What `generated/` should hold, the plan that brings it there, and the API change from the
 /// summary stored there (`None` without a readable one).
 fn plan_generated(root: &Path) -> Result<Generated, String> {
-    let (files, warnings, api) = generate_files(root)?;
+    let inputs = read_inputs(root)?;
+    let mut loader = FsLoader::new(root);
+    let (files, warnings, api) = generate_files(&inputs, &mut loader)?;
     let unsafe_paths = cli_fs::unsafe_paths(&files);
     if !unsafe_paths.is_empty() {
         return Err(format!(
@@ -112,6 +128,8 @@ fn plan_generated(root: &Path) -> Result<Generated, String> {
         files,
         warnings,
         change,
+        options: inputs.options,
+        loader,
     })
 }
 
@@ -120,6 +138,30 @@ struct Generated {
     files: GeneratedFiles,
     warnings: Vec<Diagnostic>,
     change: Option<diff::Report>,
+    /// What the files were generated from, for the stamp.
+    options: GenerateOptions,
+    loader: FsLoader,
+}
+
+/// What the xtask adds to the generator's files itself, for the fingerprint.
+const EXTRA_INPUTS: &[(&str, &str)] = &[("api summary", API_SUMMARY)];
+
+/// The stamp of `generated/` when the inputs and the folder are as the last run left them.
+fn unchanged(root: &Path) -> Option<cli_fs::Stamp> {
+    let inputs = read_inputs(root).ok()?;
+    let mut loader = FsLoader::new(root);
+    cli_fs::unchanged(
+        &root.join(OUTPUT),
+        &mut loader,
+        &inputs.options,
+        EXTRA_INPUTS,
+    )
+}
+
+fn print_warnings(lines: &[String]) {
+    for line in lines {
+        eprintln!("{line}");
+    }
 }
 
 /// The paragraph on the API change that a run which writes something prints.
@@ -171,13 +213,11 @@ fn regenerate(root: &Path) -> Result<ExitCode, String> {
         files,
         warnings,
         change,
+        options,
+        loader,
     } = plan_generated(root)?;
-    for w in warnings.iter().take(MAX_WARNINGS) {
-        eprintln!("{w}");
-    }
-    if warnings.len() > MAX_WARNINGS {
-        eprintln!("... and {} more warnings", warnings.len() - MAX_WARNINGS);
-    }
+    let warnings = warning_lines(&warnings, MAX_WARNINGS);
+    print_warnings(&warnings);
     if !plan.conflicts.is_empty() {
         let list: Vec<String> = plan
             .conflicts
@@ -191,7 +231,11 @@ fn regenerate(root: &Path) -> Result<ExitCode, String> {
             list.join("\n")
         ));
     }
-    cli_fs::apply_plan(&root.join(OUTPUT), &plan, &files).map_err(|e| format!("error: {e}"))?;
+    let out = root.join(OUTPUT);
+    cli_fs::remove_stamp(&out).map_err(|e| format!("error: {e}"))?;
+    cli_fs::apply_plan(&out, &plan, &files).map_err(|e| format!("error: {e}"))?;
+    cli_fs::write_stamp(&out, &options, EXTRA_INPUTS, &loader, warnings)
+        .map_err(|e| format!("error: {e}"))?;
     println!("{OUTPUT}/: {}", cli_fs::summary(&plan));
     if !plan.write.is_empty() || !plan.delete.is_empty() {
         println!("{}", change_paragraph(change.as_ref()));
@@ -211,9 +255,14 @@ fn diagnostics(list: &[Diagnostic]) -> String {
         .join("\n")
 }
 
-/// Loads the model named by `metadata/codegen.toml` and generates the crate's files, its API
-/// summary among them; also returns the model's warnings and the API.
-fn generate_files(root: &Path) -> Result<(GeneratedFiles, Vec<Diagnostic>, Api), String> {
+/// What `metadata/codegen.toml` asks for: its text and the options it gives, with the
+/// overlay and the metadata's bytes read.
+struct Inputs {
+    config_text: String,
+    options: GenerateOptions,
+}
+
+fn read_inputs(root: &Path) -> Result<Inputs, String> {
     let config_text = read_text(root, CONFIG)?;
     let config = parse_config(&config_text, CONFIG).map_err(|d| d.to_string())?;
     let overlay = match &config.overlay {
@@ -225,22 +274,8 @@ fn generate_files(root: &Path) -> Result<(GeneratedFiles, Vec<Diagnostic>, Api),
     };
     // A stable, relative label: the output must be byte-identical on every machine.
     let name = cli_fs::document_name(&Path::new("metadata").join(&config.metadata));
-    let mut loader = FsLoader::new(root);
-    let bytes = std::fs::read(loader.path_of(&name))
+    let bytes = std::fs::read(root.join(&name))
         .map_err(|e| format!("error: cannot read metadata file `{name}`: {e}"))?;
-    let model = load_model(&name, &bytes, &mut loader).map_err(|errors| diagnostics(&errors))?;
-    let api = diff::api(
-        &model,
-        &SelectOptions {
-            include_paths: &config.include_paths,
-            include_types: &config.include_types,
-            all: config.all,
-            overlay: Some(&overlay),
-            area_features: false,
-            no_derived_types: !config.derived_types,
-        },
-    );
-    let summary = diff::api::to_stored(&api, &name, "cargo xtask codegen");
     let options = GenerateOptions {
         crate_name: config.crate_name,
         api_version: config.api_version,
@@ -256,7 +291,38 @@ fn generate_files(root: &Path) -> Result<(GeneratedFiles, Vec<Diagnostic>, Api),
         area_features: false,
         no_derived_types: !config.derived_types,
     };
-    let mut files = generate(&model, &options).map_err(|errors| diagnostics(&errors))?;
+    Ok(Inputs {
+        config_text,
+        options,
+    })
+}
+
+/// Loads the model that `inputs` name, its references through `loader`, and generates the
+/// crate's files, its API summary among them; also returns the model's warnings and the API.
+fn generate_files(
+    inputs: &Inputs,
+    loader: &mut FsLoader,
+) -> Result<(GeneratedFiles, Vec<Diagnostic>, Api), String> {
+    let Inputs {
+        config_text,
+        options,
+    } = inputs;
+    let name = &options.metadata_label;
+    let model =
+        load_model(name, &options.metadata_bytes, loader).map_err(|errors| diagnostics(&errors))?;
+    let api = diff::api(
+        &model,
+        &SelectOptions {
+            include_paths: &options.include_paths,
+            include_types: &options.include_types,
+            all: options.all,
+            overlay: Some(&options.overlay),
+            area_features: false,
+            no_derived_types: options.no_derived_types,
+        },
+    );
+    let summary = diff::api::to_stored(&api, name, "cargo xtask codegen");
+    let mut files = generate(&model, options).map_err(|errors| diagnostics(&errors))?;
     files.files.insert(API_SUMMARY.to_string(), summary);
     let mut warnings = model.warnings;
     warnings.extend(files.warnings.iter().map(|w| {
@@ -279,6 +345,20 @@ fn generate_files(root: &Path) -> Result<(GeneratedFiles, Vec<Diagnostic>, Api),
 mod tests {
     use super::*;
 
+    /// A fresh folder `name` under the temporary folder with `files` of `metadata/` copied into
+    /// its own `metadata/`.
+    fn temp_workspace(name: &str, files: &[&str]) -> PathBuf {
+        let root = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let metadata = root.join("metadata");
+        std::fs::create_dir_all(&metadata).expect("mkdir");
+        let source = workspace_root().join("metadata");
+        for file in files {
+            std::fs::copy(source.join(file), metadata.join(file)).expect("copy");
+        }
+        root
+    }
+
     /// The same check as `cargo xtask codegen --check`: `generated/` must be what the generator
     /// produces from `metadata/codegen.toml`.
     #[test]
@@ -292,20 +372,16 @@ mod tests {
     /// An include path of the configuration that selects nothing is a warning at its line.
     #[test]
     fn an_unmatched_include_path_is_a_warning_at_its_line() {
-        let root = std::env::temp_dir().join(format!("xtask-unmatched-{}", std::process::id()));
+        let root = temp_workspace("xtask-unmatched", &["graph-beta.csdl", "operations.toml"]);
         let metadata = root.join("metadata");
-        std::fs::create_dir_all(&metadata).expect("mkdir");
-        let source = workspace_root().join("metadata");
-        for file in ["graph-beta.csdl", "operations.toml"] {
-            std::fs::copy(source.join(file), metadata.join(file)).expect("copy");
-        }
         std::fs::write(
             metadata.join("codegen.toml"),
             "metadata = \"graph-beta.csdl\"\ncrate_name = \"x\"\napi_version = \"beta\"\n\
              include_paths = [\n  \"/deviceManagement/remoteAssistanceSettings\",\n  \"/deviceManagement/nothing\",\n]\n",
         )
         .expect("write the configuration");
-        let result = generate_files(&root);
+        let result = read_inputs(&root)
+            .and_then(|inputs| generate_files(&inputs, &mut FsLoader::new(&root)));
         let _ = std::fs::remove_dir_all(&root);
         let (_, warnings, _) = result.expect("generates");
         let text: Vec<String> = warnings.iter().map(ToString::to_string).collect();
@@ -321,13 +397,11 @@ mod tests {
     /// A run that writes prints the API change since the stored summary; `--check` names it.
     #[test]
     fn a_changed_api_is_summarized() {
-        let root = std::env::temp_dir().join(format!("xtask-summary-{}", std::process::id()));
+        let root = temp_workspace(
+            "xtask-summary",
+            &["graph-beta.csdl", "operations.toml", "codegen.toml"],
+        );
         let metadata = root.join("metadata");
-        std::fs::create_dir_all(&metadata).expect("mkdir");
-        let source = workspace_root().join("metadata");
-        for file in ["graph-beta.csdl", "operations.toml", "codegen.toml"] {
-            std::fs::copy(source.join(file), metadata.join(file)).expect("copy");
-        }
         let result = (|| {
             regenerate(&root)?;
             let unchanged = plan_generated(&root)?;
@@ -358,5 +432,51 @@ mod tests {
             "first API changes (1 in all):\n  breaking: property removed \
              models::RemoteAssistanceSettings::block_chat\n"
         );
+    }
+
+    /// A run with nothing changed stops at the stamp; an edited or deleted file of `generated/`,
+    /// a changed configuration or overlay does not, and `--check` then finds what is stale.
+    #[test]
+    fn an_unchanged_run_stops_early_and_a_touched_one_does_not() {
+        let root = temp_workspace(
+            "xtask-stamp",
+            &["graph-beta.csdl", "operations.toml", "codegen.toml"],
+        );
+        let metadata = root.join("metadata");
+        let lib = root.join(OUTPUT).join("src/lib.rs");
+        let append = |path: &Path, text: &str| {
+            let old = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+            std::fs::write(path, format!("{old}{text}")).map_err(|e| e.to_string())
+        };
+        let result = (|| {
+            let mut fresh = Vec::new();
+            regenerate(&root)?;
+            fresh.push(unchanged(&root).is_some());
+            append(&lib, "// mine\n")?;
+            fresh.push(unchanged(&root).is_some());
+            let (edited, _) = check_generated(&root)?;
+            regenerate(&root)?;
+            fresh.push(unchanged(&root).is_some());
+            std::fs::remove_file(&lib).map_err(|e| e.to_string())?;
+            fresh.push(unchanged(&root).is_some());
+            let (deleted, _) = check_generated(&root)?;
+            regenerate(&root)?;
+            append(&metadata.join("operations.toml"), "# a comment\n")?;
+            fresh.push(unchanged(&root).is_some());
+            append(
+                &metadata.join("operations.toml"),
+                "[[path]]\npath = \"/deviceManagement\"\noperations = [\"get\"]\n",
+            )?;
+            fresh.push(unchanged(&root).is_some());
+            regenerate(&root)?;
+            append(&metadata.join("codegen.toml"), "derived_types = false\n")?;
+            fresh.push(unchanged(&root).is_some());
+            Ok::<_, String>((fresh, edited, deleted))
+        })();
+        let _ = std::fs::remove_dir_all(&root);
+        let (fresh, edited, deleted) = result.expect("runs");
+        assert_eq!(fresh, [true, false, true, false, true, false, false]);
+        assert_eq!(edited, ["src/lib.rs"]);
+        assert_eq!(deleted, ["src/lib.rs"]);
     }
 }
