@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Whole-Graph figures for BENCHMARKS.md (not run by CI): for each Graph document, generate the whole
-# crate (`generate --all`, one feature per area), count files and lines, then time `cargo check`
-# from clean for one area feature alone and for all of them (`full`), and the target folder sizes.
+# crate (`generate --all`, one feature per area), count files, lines and the largest file, then
+# time `cargo check` of the crate (dependencies built first) for one area feature alone and for all
+# of them (`full`): wall, CPU (user+sys, rustc included) and peak RSS, and the target folder sizes.
 #
 # usage: bench/whole-graph.sh [DOCUMENT...]   (default: the three Graph documents of the corpus)
 set -euo pipefail
@@ -21,26 +22,27 @@ mkdir -p "$work"
 
 source "$root/bench/common.sh"
 
-printf '| document | generation (s) | files | lines | MB of Rust | dependencies (s) | check `%s` alone (s) | target (MB) | check `full` (s) | target (MB) |\n' "$area"
-printf '|---|---|---|---|---|---|---|---|---|---|\n'
+printf '| document | generation | files | lines | MB of Rust | largest file (KB) | dependencies (s) | check `%s` alone | target (MB) | check `full` | target (MB) |\n' "$area"
+printf '|---|---|---|---|---|---|---|---|---|---|---|\n'
 for doc in "${docs[@]}"; do
     name="$(basename "$doc" .csdl)"
     out="$work/$name"
     rm -rf "$out"
-    gen=$(seconds "$bin" generate --all --metadata "$doc" --out "$out" --crate-name "graph-$(echo "$name" | tr 'A-Z.' 'a-z-')")
+    gen=$(measured "$bin" generate --all --metadata "$doc" --out "$out" --crate-name "graph-$(echo "$name" | tr 'A-Z.' 'a-z-')")
     files=$(find "$out" -name '*.rs' | wc -l)
     lines=$(find "$out" -name '*.rs' -exec cat {} + | wc -l)
     bytes=$(find "$out" -name '*.rs' -exec cat {} + | wc -c)
+    largest=$(( $(find "$out" -name '*.rs' -printf '%s\n' | sort -n | tail -1) / 1024 ))
     # dependencies first, so that the figures below are the generated crate's own
     rm -rf "$work/target-deps"
     deps=$(CARGO_TARGET_DIR="$work/target-deps" seconds cargo check --quiet --no-default-features --manifest-path "$out/Cargo.toml")
     one_dir="$work/target-$name-area"; full_dir="$work/target-$name-full"
     rm -rf "$one_dir" "$full_dir"
     cp -r "$work/target-deps" "$one_dir"; cp -r "$work/target-deps" "$full_dir"
-    one=$(CARGO_TARGET_DIR="$one_dir" seconds cargo check --quiet --no-default-features --features "$area" --manifest-path "$out/Cargo.toml")
-    full=$(CARGO_TARGET_DIR="$full_dir" seconds cargo check --quiet --no-default-features --features full --manifest-path "$out/Cargo.toml")
+    one=$(CARGO_TARGET_DIR="$one_dir" measured cargo check --quiet --no-default-features --features "$area" --manifest-path "$out/Cargo.toml")
+    full=$(CARGO_TARGET_DIR="$full_dir" measured cargo check --quiet --no-default-features --features full --manifest-path "$out/Cargo.toml")
     one_mb=$(du -sm "$one_dir" | cut -f1); full_mb=$(du -sm "$full_dir" | cut -f1)
-    printf '| %s | %s | %s | %s | %.1f | %s | %s | %s | %s | %s |\n' "$name" "$gen" "$files" "$lines" "$(echo "$bytes / 1048576" | bc -l)" "$deps" "$one" "$one_mb" "$full" "$full_mb"
+    printf '| %s | %s | %s | %s | %.1f | %s | %s | %s | %s | %s | %s |\n' "$name" "$gen" "$files" "$lines" "$(echo "$bytes / 1048576" | bc -l)" "$largest" "$deps" "$one" "$one_mb" "$full" "$full_mb"
 done
 echo
 echo "'from clean' = dependencies + the crate's own check; dependencies are odata-runtime without reqwest, serde, serde_json"
