@@ -55,6 +55,8 @@ where
     let events = Arc::new(Mutex::new(Vec::new()));
     let capture = Capture(Arc::clone(&events));
     let outcome = tracing::subscriber::with_default(capture, || -> Result<_, String> {
+        // a callsite another test's thread registered first must not hide events from this one
+        tracing::callsite::rebuild_interest_cache();
         if shape == "collection" {
             let page: graph::runtime::Page<T> = serde_json::from_value(body.clone())
                 .map_err(|e| format!("reading the page: {e}"))?;
