@@ -28,8 +28,8 @@ for setting in derived no-derived; do
     [ "$setting" = no-derived ] && flags=(--no-derived-types)
     "$bin" generate --metadata "$doc" --include-path "$path" "${flags[@]}" --out "$out" \
         --crate-name "graph-$setting" >/dev/null
-    types=$(cat "$out"/src/models/*.rs | grep -cE '^pub (struct|enum|type) ' || true)
-    enums=$(cat "$out"/src/models/*.rs | grep -cE '^pub enum Any' || true)
+    types=$(find "$out/src/models" -name '*.rs' -exec cat {} + | grep -cE '^pub (struct|enum|type) ' || true)
+    enums=$(find "$out/src/models" -name '*.rs' -exec cat {} + | grep -cE '^pub enum Any' || true)
     lines=$(find "$out" -name '*.rs' -exec cat {} + | wc -l)
     bytes=$(find "$out" -name '*.rs' -exec cat {} + | wc -c)
     target="$work/target-$setting"
