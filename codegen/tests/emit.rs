@@ -613,18 +613,16 @@ fn fixture_crates_compile_without_warnings() {
     )
     .expect("workspace manifest");
     // the generated code behaves, not only compiles: flags sets and open members on the wire
-    let wire_test = root.join("flags_enum/tests/wire.rs");
-    std::fs::create_dir_all(wire_test.parent().expect("parent")).expect("mkdir");
-    std::fs::write(&wire_test, FLAGS_WIRE_TEST).expect("write the wire test");
-    let wire_test = root.join("primitives/tests/wire.rs");
-    std::fs::create_dir_all(wire_test.parent().expect("parent")).expect("mkdir");
-    std::fs::write(&wire_test, PRIMITIVES_WIRE_TEST).expect("write the wire test");
-    let wire_test = root.join("polymorphism/tests/wire.rs");
-    std::fs::create_dir_all(wire_test.parent().expect("parent")).expect("mkdir");
-    std::fs::write(&wire_test, POLYMORPHISM_WIRE_TEST).expect("write the wire test");
-    let wire_test = root.join("names/tests/wire.rs");
-    std::fs::create_dir_all(wire_test.parent().expect("parent")).expect("mkdir");
-    std::fs::write(&wire_test, NAMES_WIRE_TEST).expect("write the wire test");
+    for (fixture, text) in [
+        ("flags_enum", FLAGS_WIRE_TEST),
+        ("primitives", PRIMITIVES_WIRE_TEST),
+        ("polymorphism", POLYMORPHISM_WIRE_TEST),
+        ("names", NAMES_WIRE_TEST),
+    ] {
+        let wire_test = root.join(fixture).join("tests/wire.rs");
+        std::fs::create_dir_all(wire_test.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&wire_test, text).expect("write the wire test");
+    }
     // the request patterns and large uploads, through the generated builders, against the emulator
     for fixture in ["request_patterns", "upload_session"] {
         write_emulator_wire_test(&root, fixture);
