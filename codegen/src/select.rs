@@ -686,11 +686,15 @@ fn assign_areas(model: &Model, sel: &mut Selection, derived: bool) {
         .collect();
     let mut type_areas: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut polymorphic_areas: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    // builders with the same areas share one closure: a closure of a union is the union of the
+    // closures
+    let mut used_by_areas: BTreeMap<&BTreeSet<String>, Vec<String>> = BTreeMap::new();
     for (key, areas) in &builder_areas {
-        let mut used = Vec::new();
         if let Some(b) = sel.builders.get(key) {
-            builder_types(model, key, b, &mut used);
+            builder_types(model, key, b, used_by_areas.entry(areas).or_default());
         }
+    }
+    for (areas, used) in used_by_areas {
         // the entity types of other areas' entity sets and singletons stay theirs: a value of one
         // reads as its base type unless that area is compiled too
         let own_roots: BTreeSet<&String> = areas
