@@ -38,30 +38,30 @@ impl From<odata_runtime::Client> for GraphServiceClient {
 /// Reached at `/deviceManagement`.
 #[derive(Debug, Clone)]
 pub struct DeviceManagementRequest {
-    client: odata_runtime::Client,
-    path: String,
+    pub(crate) resource: odata_runtime::Resource,
 }
 impl DeviceManagementRequest {
     /// A builder for the resource at `path`, relative to the service root. Requests go to
     /// [`crate::PINNED_API_VERSION`], whatever version `client` was built with.
     pub fn new(client: odata_runtime::Client, path: impl Into<String>) -> Self {
         Self {
-            client: client.with_api_version(crate::PINNED_API_VERSION),
-            path: path.into(),
+            resource: odata_runtime::Resource::new(
+                client.with_api_version(crate::PINNED_API_VERSION),
+                path,
+            ),
         }
     }
     /// The path of the resource relative to the service root.
     pub fn path(&self) -> &str {
-        &self.path
+        self.resource.path()
     }
     /// The remote assistance settings singleton
     ///
     /// Path: `/deviceManagement/remoteAssistanceSettings`.
     pub fn remote_assistance_settings(&self) -> RemoteAssistanceSettingsRequest {
-        RemoteAssistanceSettingsRequest::new(
-            self.client.clone(),
-            format!("{}{}", self.path, "/remoteAssistanceSettings"),
-        )
+        RemoteAssistanceSettingsRequest {
+            resource: self.resource.join("/remoteAssistanceSettings"),
+        }
     }
 }
 /// Requests for one `remoteAssistanceSettings` (CSDL `microsoft.graph.remoteAssistanceSettings`).
@@ -69,21 +69,22 @@ impl DeviceManagementRequest {
 /// Reached at `/deviceManagement/remoteAssistanceSettings`.
 #[derive(Debug, Clone)]
 pub struct RemoteAssistanceSettingsRequest {
-    client: odata_runtime::Client,
-    path: String,
+    pub(crate) resource: odata_runtime::Resource,
 }
 impl RemoteAssistanceSettingsRequest {
     /// A builder for the resource at `path`, relative to the service root. Requests go to
     /// [`crate::PINNED_API_VERSION`], whatever version `client` was built with.
     pub fn new(client: odata_runtime::Client, path: impl Into<String>) -> Self {
         Self {
-            client: client.with_api_version(crate::PINNED_API_VERSION),
-            path: path.into(),
+            resource: odata_runtime::Resource::new(
+                client.with_api_version(crate::PINNED_API_VERSION),
+                path,
+            ),
         }
     }
     /// The path of the resource relative to the service root.
     pub fn path(&self) -> &str {
-        &self.path
+        self.resource.path()
     }
     /// Reads the `remoteAssistanceSettings`. Optional query options: `$select`, `$expand`.
     ///
@@ -98,13 +99,7 @@ impl RemoteAssistanceSettingsRequest {
     ) -> odata_runtime::Operation<
         odata_runtime::Json<crate::models::RemoteAssistanceSettings>,
     > {
-        odata_runtime::Operation::new(
-            self.client.clone(),
-            odata_runtime::Request::new(
-                odata_runtime::http::Method::GET,
-                self.path.clone(),
-            ),
-        )
+        self.resource.get()
     }
     /// Updates the `remoteAssistanceSettings`: sends only the properties that are set in `body` (PATCH semantics); a nullable property set to `Nullable::Null` is sent as `null`. The service answers with the updated object or with no content.
     ///
@@ -120,13 +115,6 @@ impl RemoteAssistanceSettingsRequest {
     ) -> odata_runtime::Operation<
         odata_runtime::JsonOrEmpty<crate::models::RemoteAssistanceSettings>,
     > {
-        odata_runtime::Operation::new(
-                self.client.clone(),
-                odata_runtime::Request::new(
-                    odata_runtime::http::Method::PATCH,
-                    self.path.clone(),
-                ),
-            )
-            .json_body(body)
+        self.resource.patch().json_body(body)
     }
 }

@@ -178,6 +178,41 @@ macro_rules! object_impls {
     )*};
 }
 
+/// Implements `FromStr`, `Display`, `Serialize` and `Deserialize` for a generated open enum
+/// through its `as_str()` and `From<&str>`, in one line per enum; `$expecting` names the enum in
+/// the error for a value that is not a string.
+#[macro_export]
+macro_rules! enum_impls {
+    ($enum:ty, $expecting:literal) => {
+        impl ::core::str::FromStr for $enum {
+            type Err = ::core::convert::Infallible;
+            fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+                ::core::result::Result::Ok(<Self as ::core::convert::From<&str>>::from(s))
+            }
+        }
+        impl ::core::fmt::Display for $enum {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl $crate::serde::Serialize for $enum {
+            fn serialize<S: $crate::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> $crate::serde::Deserialize<'de> for $enum {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::deserialize_str(deserializer, $expecting)
+            }
+        }
+    };
+}
+
 fn json_kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",

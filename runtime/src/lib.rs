@@ -43,6 +43,7 @@ mod nullable;
 mod operation;
 mod paging;
 mod request;
+mod resource;
 mod response;
 mod retry;
 mod transport;
@@ -69,6 +70,7 @@ pub use paging::{Items, Paged, Pages};
 pub use request::{Request, path_segment, url_literal};
 #[cfg(feature = "reqwest")]
 pub use reqwest_transport::ReqwestTransport;
+pub use resource::Resource;
 pub use response::{Empty, Expect, Json, JsonOrEmpty, Page, Response, ValueResponse};
 pub use retry::{RetryPolicy, retry_after};
 pub use transport::Transport;

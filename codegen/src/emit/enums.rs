@@ -159,30 +159,7 @@ fn member_enum(e: &EnumType, names: &Names, name: &str, is_member_of_flags: bool
             }
         }
 
-        impl std::str::FromStr for #ident {
-            type Err = std::convert::Infallible;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from(s))
-            }
-        }
-
-        impl std::fmt::Display for #ident {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for #ident {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #ident {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                odata_runtime::deserialize_str(deserializer, #expecting)
-            }
-        }
+        odata_runtime::enum_impls!(#ident, #expecting);
     }
 }
 

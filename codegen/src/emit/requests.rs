@@ -236,31 +236,31 @@ fn builder_tokens(
             CrudOperation::Get => quote! {
                 #doc
                 pub fn #method(&self) -> odata_runtime::Operation<odata_runtime::Json<#ty>> {
-                    odata_runtime::Operation::new(self.client.clone(), odata_runtime::Request::new(odata_runtime::http::Method::GET, self.path.clone()))
+                    self.resource.get()
                 }
             },
             CrudOperation::List => quote! {
                 #doc
                 pub fn #method(&self) -> odata_runtime::Operation<odata_runtime::Json<odata_runtime::Page<#ty>>> {
-                    odata_runtime::Operation::new(self.client.clone(), odata_runtime::Request::new(odata_runtime::http::Method::GET, self.path.clone())) #directory
+                    self.resource.get() #directory
                 }
             },
             CrudOperation::Create => quote! {
                 #doc
                 pub fn #method(&self, body: &#ty) -> odata_runtime::Operation<odata_runtime::Json<#ty>> {
-                    odata_runtime::Operation::new(self.client.clone(), odata_runtime::Request::new(odata_runtime::http::Method::POST, self.path.clone())).json_body(body)
+                    self.resource.post().json_body(body)
                 }
             },
             CrudOperation::Update => quote! {
                 #doc
                 pub fn #method(&self, body: &#ty) -> odata_runtime::Operation<odata_runtime::JsonOrEmpty<#ty>> {
-                    odata_runtime::Operation::new(self.client.clone(), odata_runtime::Request::new(odata_runtime::http::Method::PATCH, self.path.clone())).json_body(body)
+                    self.resource.patch().json_body(body)
                 }
             },
             CrudOperation::Delete => quote! {
                 #doc
                 pub fn #method(&self) -> odata_runtime::Operation<odata_runtime::Empty> {
-                    odata_runtime::Operation::new(self.client.clone(), odata_runtime::Request::new(odata_runtime::http::Method::DELETE, self.path.clone()))
+                    self.resource.delete()
                 }
             },
         });
@@ -272,10 +272,11 @@ fn builder_tokens(
         let value = names.value_path(d);
         let segment = format!("/{d}");
         let gate = features::crossing_gate(own_areas, selection.value_areas(d));
-        let (doc, ty) = if key.collection {
+        let (doc, ty, cast) = if key.collection {
             (
                 format!("Only the members of type `{d}`: `{path}/{d}`."),
                 quote! { odata_runtime::CastCollection<#value> },
+                quote! { cast_collection },
             )
         } else {
             (
@@ -283,6 +284,7 @@ fn builder_tokens(
                     "The `{simple}` read as a `{d}` (the service answers 404 when it is another type): `{path}/{d}`."
                 ),
                 quote! { odata_runtime::CastEntity<#value> },
+                quote! { cast_entity },
             )
         };
         let doc = Doc::default().markdown(doc).tokens();
@@ -292,7 +294,7 @@ fn builder_tokens(
             #doc
             #gate
             pub fn #method(&self) -> #ty {
-                <#ty>::new(self.client.clone(), format!("{}{}", self.path, #segment)) #directory
+                self.resource.join(#segment).#cast() #directory
             }
         });
     }
@@ -312,7 +314,7 @@ fn builder_tokens(
                     #doc
                     #gate
                     pub fn #method(&self, id: &str) -> #child_ident {
-                        #child_ident::new(self.client.clone(), format!("{}/{}", self.path, odata_runtime::path_segment(id)))
+                        #child_ident { resource: self.resource.key(id) }
                     }
                 });
             }
@@ -336,7 +338,7 @@ fn builder_tokens(
                     #deprecated
                     #gate
                     pub fn #method(&self) -> #child_ident {
-                        #child_ident::new(self.client.clone(), format!("{}{}", self.path, #segment))
+                        #child_ident { resource: self.resource.join(#segment) }
                     }
                 });
             }
@@ -380,20 +382,19 @@ fn builder_tokens(
         #doc
         #[derive(Debug, Clone)]
         pub struct #ident {
-            client: odata_runtime::Client,
-            path: String,
+            pub(crate) resource: odata_runtime::Resource,
         }
 
         impl #ident {
             /// A builder for the resource at `path`, relative to the service root. Requests go to
             /// [`crate::PINNED_API_VERSION`], whatever version `client` was built with.
             pub fn new(client: odata_runtime::Client, path: impl Into<String>) -> Self {
-                Self { client: client.with_api_version(crate::PINNED_API_VERSION), path: path.into() }
+                Self { resource: odata_runtime::Resource::new(client.with_api_version(crate::PINNED_API_VERSION), path) }
             }
 
             /// The path of the resource relative to the service root.
             pub fn path(&self) -> &str {
-                &self.path
+                self.resource.path()
             }
 
             #( #methods )*
@@ -441,13 +442,13 @@ fn content_methods(
         quote! {
             #get_doc
             pub fn #get(&self) -> odata_runtime::Download {
-                odata_runtime::Download::new(self.client.clone(), format!("{}{}", self.path, #segment))
+                self.resource.join(#segment).download()
             }
         },
         quote! {
             #put_doc
             pub fn #put(&self, body: impl Into<Vec<u8>>, content_type: &str) -> odata_runtime::Operation<odata_runtime::JsonOrEmpty<#ty>> {
-                odata_runtime::put_content(self.client.clone(), format!("{}{}", self.path, #segment), body.into(), content_type)
+                self.resource.join(#segment).put_content(body.into(), content_type)
             }
         },
     ]
@@ -523,7 +524,7 @@ fn bound_operation(
                     #doc
                     #deprecated
                     pub fn #method(&self) -> odata_runtime::Operation<#expect> {
-                        odata_runtime::Operation::new(self.client.clone(), odata_runtime::Request::new(odata_runtime::http::Method::POST, format!("{}{}", self.path, #segment)))
+                        self.resource.join(#segment).post()
                     }
                 };
                 return (method_tokens, None);
@@ -563,7 +564,7 @@ fn bound_operation(
                 #doc
                 #deprecated
                 pub fn #method(&self, body: &#body_ident) -> odata_runtime::Operation<#expect> {
-                    odata_runtime::Operation::new(self.client.clone(), odata_runtime::Request::new(odata_runtime::http::Method::POST, format!("{}{}", self.path, #segment))).json_body(body)
+                    self.resource.join(#segment).post().json_body(body)
                 }
             };
             (method_tokens, Some(body_struct))
@@ -611,7 +612,7 @@ fn bound_operation(
                 #doc
                 #deprecated
                 pub fn #method(&self #(, #arg_idents: &#arg_types)*) -> odata_runtime::Operation<#expect> {
-                    odata_runtime::Operation::new(self.client.clone(), odata_runtime::Request::new(odata_runtime::http::Method::GET, format!("{}{}", self.path, #segment)))
+                    self.resource.join(#segment).get()
                         #( #literals )*
                 }
             };

@@ -135,29 +135,6 @@ impl From<&str> for RemoteAssistanceState {
         }
     }
 }
-impl std::str::FromStr for RemoteAssistanceState {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(s))
-    }
-}
-impl std::fmt::Display for RemoteAssistanceState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for RemoteAssistanceState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for RemoteAssistanceState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        odata_runtime::deserialize_str(
-            deserializer,
-            "a `microsoft.graph.remoteAssistanceState` member name",
-        )
-    }
-}
+odata_runtime::enum_impls!(
+    RemoteAssistanceState, "a `microsoft.graph.remoteAssistanceState` member name"
+);
