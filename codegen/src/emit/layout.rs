@@ -30,6 +30,20 @@ pub(crate) struct Item {
     pub piece: PieceId,
     /// The length of its token text.
     pub size: usize,
+    /// Whether it names something a `pub use` re-exports (a type, function, constant...), not
+    /// only `impl` blocks: a file of impls alone is not re-exported.
+    pub declares: bool,
+}
+
+/// Whether `tokens` declare a named item at their top level (`impl` blocks and macro calls such
+/// as `object_impls!` name nothing).
+pub(crate) fn declares_items(tokens: &TokenStream) -> bool {
+    tokens.clone().into_iter().any(|t| {
+        matches!(&t, proc_macro2::TokenTree::Ident(i)
+            if ["struct", "enum", "union", "type", "fn", "const", "static", "trait", "mod", "use"]
+                .iter()
+                .any(|k| i == k))
+    })
 }
 
 /// A module to lay out: `dir` is its folder (`src/models`, `src/models/security`,
@@ -83,11 +97,16 @@ pub(crate) fn files(
                 name.clone()
             };
             let ident = format_ident!("{}", part_name);
+            let reexport = part.iter().any(|i| i.declares).then(|| {
+                quote! {
+                    #gate
+                    pub use #ident::*;
+                }
+            });
             declarations.push(quote! {
                 #gate
                 mod #ident;
-                #gate
-                pub use #ident::*;
+                #reexport
             });
             let doc = match &areas {
                 None => format!(" {} that compile with every feature.", module.what),
@@ -153,6 +172,7 @@ mod tests {
             areas: None,
             piece: PieceId(id),
             size,
+            declares: true,
         }
     }
 
@@ -229,5 +249,40 @@ mod tests {
             .map(|p| p.iter().map(|i| i.piece.0).collect())
             .collect();
         assert_eq!(ids, [vec![0, 1], vec![2], vec![3], vec![4]]);
+    }
+
+    #[test]
+    fn a_part_of_impls_alone_is_declared_but_not_re_exported() {
+        let mut items = vec![item(0, PART_BUDGET), item(1, PART_BUDGET)];
+        for i in &mut items {
+            i.areas = areas(&["users"]);
+        }
+        items[1].declares = false;
+        let mut pushed = Vec::new();
+        files(module(items), &mut |t| {
+            pushed.push(t.to_string());
+            (PieceId(pushed.len() + 200), 0)
+        });
+        let declarations = pushed.last().expect("the declarations piece");
+        assert!(declarations.contains("mod in_users_2_part_1"));
+        assert!(declarations.contains("pub use in_users_2_part_1"));
+        assert!(declarations.contains("mod in_users_2_part_2"));
+        assert!(!declarations.contains("pub use in_users_2_part_2"));
+    }
+
+    #[test]
+    fn impls_and_macro_calls_declare_nothing() {
+        let impls = quote! {
+            impl AnyEntity { pub fn id(&self) -> &str { "" } }
+            impl From<Entity> for AnyEntity { fn from(v: Entity) -> Self { todo!() } }
+            odata_runtime::object_impls!(Entity);
+        };
+        assert!(!declares_items(&impls));
+        assert!(declares_items(
+            &quote! { #[derive(Clone)] pub struct Entity {} }
+        ));
+        assert!(declares_items(
+            &quote! { pub enum AnyEntity { Entity(Box<Entity>) } }
+        ));
     }
 }
