@@ -255,16 +255,10 @@ pub(crate) struct PieceId(usize);
 /// next ones. Each piece is parsed and printed on its own; a file is its pieces' text in order,
 /// which is what formatting the whole file gives, without one huge syntax tree.
 pub(crate) struct Pieces<'scope> {
-    sender: Option<mpsc::Sender<Vec<(usize, String)>>>,
+    sender: Option<mpsc::Sender<(usize, String)>>,
     workers: Vec<std::thread::ScopedJoinHandle<'scope, Formatted>>,
     next: usize,
-    /// Pieces not handed out yet: a worker gets several at once, not one wake-up per piece.
-    batch: Vec<(usize, String)>,
-    batch_len: usize,
 }
-
-/// Text handed to a formatting thread at a time.
-const BATCH_LEN: usize = 64 * 1024;
 
 impl std::fmt::Debug for Pieces<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -280,7 +274,7 @@ impl<'scope> Pieces<'scope> {
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .clamp(1, 8);
-        let (sender, receiver) = mpsc::channel::<Vec<(usize, String)>>();
+        let (sender, receiver) = mpsc::channel::<(usize, String)>();
         let receiver = Arc::new(Mutex::new(receiver));
         let workers = (0..threads)
             .map(|_| {
@@ -293,13 +287,11 @@ impl<'scope> Pieces<'scope> {
                             Ok(r) => r.recv(),
                             Err(_) => break,
                         };
-                        let Ok(batch) = job else { break };
-                        for (id, text) in batch {
-                            let formatted = syn::parse_file(&text)
-                                .map(|file| prettyplease::unparse(&file))
-                                .map_err(|e| e.to_string());
-                            done.push((id, formatted));
-                        }
+                        let Ok((id, text)) = job else { break };
+                        let formatted = syn::parse_file(&text)
+                            .map(|file| prettyplease::unparse(&file))
+                            .map_err(|e| e.to_string());
+                        done.push((id, formatted));
                     }
                     done
                 })
@@ -309,8 +301,6 @@ impl<'scope> Pieces<'scope> {
             sender: Some(sender),
             workers,
             next: 0,
-            batch: Vec::new(),
-            batch_len: 0,
         }
     }
 
@@ -325,23 +315,11 @@ impl<'scope> Pieces<'scope> {
         self.next += 1;
         let text = tokens.to_string();
         let size = text.len();
-        self.batch_len += size;
-        self.batch.push((id, text));
-        if self.batch_len >= BATCH_LEN {
-            self.send_batch();
+        if let Some(sender) = &self.sender {
+            // A send only fails when every worker has stopped; `finish` reports the piece.
+            let _ = sender.send((id, text));
         }
         (PieceId(id), size)
-    }
-
-    fn send_batch(&mut self) {
-        self.batch_len = 0;
-        let batch = std::mem::take(&mut self.batch);
-        if let Some(sender) = &self.sender
-            && !batch.is_empty()
-        {
-            // A send only fails when every worker has stopped; `finish` reports the pieces.
-            let _ = sender.send(batch);
-        }
     }
 
     /// An item of a module, for [`layout::files`].
@@ -362,7 +340,6 @@ impl<'scope> Pieces<'scope> {
 
     /// Waits for the workers; slot `i` holds piece `i`, `None` when its worker stopped.
     fn finish(mut self) -> Vec<Option<Result<String, String>>> {
-        self.send_batch();
         self.sender = None;
         let mut out = vec![None; self.next];
         for worker in self.workers.drain(..) {
