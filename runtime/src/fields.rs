@@ -115,6 +115,35 @@ pub trait Object: Sized {
     fn write_object<M: SerializeMap>(&self, object: &mut ObjectWriter<M>);
 }
 
+/// The type of a generated model's field: how it is read from its JSON property and written
+/// back. [`object!`](crate::object) reads and writes every declared field through it:
+/// - `Option<T>`: missing or `null` is `None`, and `None` is left out;
+/// - [`Nullable<T>`]: missing is `Absent` (left out), `null` is `Null` (written `null`).
+pub trait Property: Sized {
+    /// Takes the property `name` from `object` (see [`ObjectReader::take`]).
+    fn read_property(object: &mut ObjectReader, name: &str) -> Self;
+    /// Writes the property `name`, or leaves it out.
+    fn write_property<M: SerializeMap>(&self, object: &mut ObjectWriter<M>, name: &str);
+}
+
+impl<T: DeserializeOwned + Serialize> Property for Option<T> {
+    fn read_property(object: &mut ObjectReader, name: &str) -> Self {
+        object.take(name)
+    }
+    fn write_property<M: SerializeMap>(&self, object: &mut ObjectWriter<M>, name: &str) {
+        object.optional(name, self);
+    }
+}
+
+impl<T: DeserializeOwned + Serialize> Property for Nullable<T> {
+    fn read_property(object: &mut ObjectReader, name: &str) -> Self {
+        object.take_nullable(name)
+    }
+    fn write_property<M: SerializeMap>(&self, object: &mut ObjectWriter<M>, name: &str) {
+        object.nullable(name, self);
+    }
+}
+
 /// Serializes a model; `odata_type` (`#microsoft.graph.group`) is written as `@odata.type`
 /// when the value has none of its own.
 pub fn serialize_object<T: Object, S: Serializer>(
@@ -153,64 +182,6 @@ pub fn debug_object<T: Object>(value: &T, f: &mut std::fmt::Formatter<'_>) -> st
         serde_json::to_string(&AsJson(value))
     };
     write!(f, "{name} {}", json.map_err(|_| std::fmt::Error)?)
-}
-
-/// Implements `Serialize`, `Deserialize` and `Debug` for generated models through their
-/// [`Object`] impl, in one line per model.
-#[macro_export]
-macro_rules! object_impls {
-    ($($model:ty),* $(,)?) => {$(
-        impl $crate::serde::Serialize for $model {
-            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                $crate::serialize_object(self, ::core::option::Option::None, serializer)
-            }
-        }
-        impl<'de> $crate::serde::Deserialize<'de> for $model {
-            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                $crate::deserialize_object(deserializer)
-            }
-        }
-        impl ::core::fmt::Debug for $model {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                $crate::debug_object(self, f)
-            }
-        }
-    )*};
-}
-
-/// Implements `FromStr`, `Display`, `Serialize` and `Deserialize` for a generated open enum
-/// through its `as_str()` and `From<&str>`, in one line per enum; `$expecting` names the enum in
-/// the error for a value that is not a string.
-#[macro_export]
-macro_rules! enum_impls {
-    ($enum:ty, $expecting:literal) => {
-        impl ::core::str::FromStr for $enum {
-            type Err = ::core::convert::Infallible;
-            fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
-                ::core::result::Result::Ok(<Self as ::core::convert::From<&str>>::from(s))
-            }
-        }
-        impl ::core::fmt::Display for $enum {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-        impl $crate::serde::Serialize for $enum {
-            fn serialize<S: $crate::serde::Serializer>(
-                &self,
-                serializer: S,
-            ) -> ::core::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-        impl<'de> $crate::serde::Deserialize<'de> for $enum {
-            fn deserialize<D: $crate::serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> ::core::result::Result<Self, D::Error> {
-                $crate::deserialize_str(deserializer, $expecting)
-            }
-        }
-    };
 }
 
 fn json_kind(value: &Value) -> &'static str {

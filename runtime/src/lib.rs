@@ -39,6 +39,7 @@ mod delta;
 pub mod edm;
 mod error;
 mod fields;
+mod macros;
 mod nullable;
 mod operation;
 mod paging;
@@ -61,8 +62,8 @@ pub use content::{BodyStream, ByteStream, Download, StreamingResponse, put_conte
 pub use delta::{Delta, DeltaPage, Removed, RemovedReason, navigation_delta};
 pub use error::{Error, GraphError, HttpError, InnerError, TransportError, TransportErrorKind};
 pub use fields::{
-    Object, ObjectReader, ObjectWriter, debug_object, deserialize_object, deserialize_str,
-    serialize_object,
+    Object, ObjectReader, ObjectWriter, Property, debug_object, deserialize_object,
+    deserialize_str, serialize_object,
 };
 pub use nullable::Nullable;
 pub use operation::{Operation, search_clause};

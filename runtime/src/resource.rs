@@ -108,7 +108,7 @@ impl Resource {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::response::{Empty, Json};
 
@@ -125,7 +125,7 @@ mod tests {
         }
     }
 
-    fn client() -> Client {
+    pub(crate) fn client() -> Client {
         Client::builder()
             .transport(NoTransport)
             .build()
