@@ -40,21 +40,8 @@ impl From<odata_runtime::Client> for GraphServiceClient {
 pub struct DeviceManagementRequest {
     pub(crate) resource: odata_runtime::Resource,
 }
+odata_runtime::resource_builder!(DeviceManagementRequest, Beta);
 impl DeviceManagementRequest {
-    /// A builder for the resource at `path`, relative to the service root. Requests go to
-    /// [`crate::PINNED_API_VERSION`], whatever version `client` was built with.
-    pub fn new(client: odata_runtime::Client, path: impl Into<String>) -> Self {
-        Self {
-            resource: odata_runtime::Resource::new(
-                client.with_api_version(crate::PINNED_API_VERSION),
-                path,
-            ),
-        }
-    }
-    /// The path of the resource relative to the service root.
-    pub fn path(&self) -> &str {
-        self.resource.path()
-    }
     /// The remote assistance settings singleton
     ///
     /// Path: `/deviceManagement/remoteAssistanceSettings`.
@@ -71,21 +58,8 @@ impl DeviceManagementRequest {
 pub struct RemoteAssistanceSettingsRequest {
     pub(crate) resource: odata_runtime::Resource,
 }
+odata_runtime::resource_builder!(RemoteAssistanceSettingsRequest, Beta);
 impl RemoteAssistanceSettingsRequest {
-    /// A builder for the resource at `path`, relative to the service root. Requests go to
-    /// [`crate::PINNED_API_VERSION`], whatever version `client` was built with.
-    pub fn new(client: odata_runtime::Client, path: impl Into<String>) -> Self {
-        Self {
-            resource: odata_runtime::Resource::new(
-                client.with_api_version(crate::PINNED_API_VERSION),
-                path,
-            ),
-        }
-    }
-    /// The path of the resource relative to the service root.
-    pub fn path(&self) -> &str {
-        self.resource.path()
-    }
     /// Reads the `remoteAssistanceSettings`. Optional query options: `$select`, `$expand`.
     ///
     /// `GET /deviceManagement/remoteAssistanceSettings`

@@ -37,15 +37,6 @@ fn member_enum(e: &EnumType, names: &Names, name: &str, is_member_of_flags: bool
         .iter()
         .map(|m| proc_macro2::Literal::i64_unsuffixed(m.value))
         .collect();
-    // several members may share a value: `from_value` answers with the first
-    let mut seen = std::collections::BTreeSet::new();
-    let (first_values, first_variants): (Vec<proc_macro2::Literal>, Vec<&proc_macro2::Ident>) = e
-        .members
-        .iter()
-        .zip(&variants)
-        .filter(|(m, _)| seen.insert(m.value))
-        .map(|(m, i)| (proc_macro2::Literal::i64_unsuffixed(m.value), i))
-        .unzip();
     let member_docs: Vec<TokenStream> = e
         .members
         .iter()
@@ -77,39 +68,12 @@ fn member_enum(e: &EnumType, names: &Names, name: &str, is_member_of_flags: bool
     let doc = doc.tokens();
     // the members of a deprecated flags type are deprecated with it
     let deprecated = deprecations::attribute(&e.annotations);
-    // an enum without members (Graph has some) must not produce single-arm matches
-    let (from_value_body, from_str_body) = if e.members.is_empty() {
-        (
-            quote! { let _ = value; None },
-            quote! { Self::UnknownValue(s.to_string()) },
-        )
-    } else {
-        (
-            quote! {
-                match value {
-                    #( #first_values => Some(Self::#first_variants), )*
-                    _ => None,
-                }
-            },
-            quote! {
-                match s {
-                    #( #wire => Self::#variants, )*
-                    other => Self::UnknownValue(other.to_string()),
-                }
-            },
-        )
-    };
-    let has_sentinel = e.members.iter().any(|m| m.name == SENTINEL);
-    let sentinel_check = if has_sentinel {
-        let v = &variants[e
-            .members
-            .iter()
-            .position(|m| m.name == SENTINEL)
-            .unwrap_or(0)];
-        quote! { matches!(self, Self::#v | Self::UnknownValue(_)) }
-    } else {
-        quote! { matches!(self, Self::UnknownValue(_)) }
-    };
+    let sentinel = e
+        .members
+        .iter()
+        .zip(&variants)
+        .find(|(m, _)| m.name == SENTINEL)
+        .map(|(_, v)| quote! { , sentinel = #v });
     let expecting = format!("a `{}` member name", e.name);
     quote! {
         #doc
@@ -121,45 +85,9 @@ fn member_enum(e: &EnumType, names: &Names, name: &str, is_member_of_flags: bool
             UnknownValue(String),
         }
 
-        impl #ident {
-            /// The member names, in declaration order.
-            pub const MEMBERS: &'static [&'static str] = &[#( #wire ),*];
-
-            /// The member name as it travels on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #( Self::#variants => #wire, )*
-                    Self::UnknownValue(s) => s.as_str(),
-                }
-            }
-
-            /// The member's numeric value in the metadata; `None` for an unknown member.
-            pub fn value(&self) -> Option<i64> {
-                match self {
-                    #( Self::#variants => Some(#values), )*
-                    Self::UnknownValue(_) => None,
-                }
-            }
-
-            /// The known member with that numeric value.
-            pub fn from_value(value: i64) -> Option<Self> {
-                #from_value_body
-            }
-
-            /// Whether the member is not one this crate can act on: unknown, or the
-            /// `unknownFutureValue` sentinel.
-            pub fn is_unknown(&self) -> bool {
-                #sentinel_check
-            }
-        }
-
-        impl From<&str> for #ident {
-            fn from(s: &str) -> Self {
-                #from_str_body
-            }
-        }
-
-        odata_runtime::enum_impls!(#ident, #expecting);
+        odata_runtime::open_enum!(#ident, #expecting #sentinel {
+            #( #variants(#wire, #values) ),*
+        });
     }
 }
 

@@ -140,7 +140,13 @@ pub fn generate(
         let mut layout = vec![("src/lib.rs".to_string(), vec![lib])];
         let modules = models::emit(model, &selection, &names, &mut pieces)
             .into_iter()
-            .chain([requests::emit(model, &selection, &names, &mut pieces)]);
+            .chain([requests::emit(
+                model,
+                &selection,
+                &names,
+                version.variant(),
+                &mut pieces,
+            )]);
         for module in modules {
             layout.extend(layout::files(module, &mut |t| pieces.push_sized(t)));
         }

@@ -244,8 +244,7 @@ fn structure(
         t.name
     );
     let decls = fields.iter().map(Field::declaration);
-    let writes = fields.iter().map(Field::write);
-    let reads = fields.iter().map(Field::read);
+    let entries = fields.iter().map(Field::entry);
     quote! {
         #doc
         #deprecated
@@ -258,23 +257,7 @@ fn structure(
             pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
         }
 
-        impl odata_runtime::Object for #ident {
-            fn read_object(mut object: odata_runtime::ObjectReader) -> Self {
-                Self {
-                    odata_type: object.take("@odata.type"),
-                    #( #reads )*
-                    additional_properties: object.rest(),
-                }
-            }
-
-            fn write_object<M: serde::ser::SerializeMap>(&self, object: &mut odata_runtime::ObjectWriter<M>) {
-                object.odata_type(&self.odata_type);
-                #( #writes )*
-                object.rest(&self.additional_properties);
-            }
-        }
-
-        odata_runtime::object_impls!(#ident);
+        odata_runtime::object!(#ident { #( #entries ),* });
     }
 }
 
@@ -416,26 +399,12 @@ impl Field {
         quote! { #doc #gate pub #ident: #ty, }
     }
 
-    fn write(&self) -> TokenStream {
+    /// The field in the `object!` table: its JSON name, behind its gate.
+    fn entry(&self) -> TokenStream {
         let Field {
             ident, wire, gate, ..
         } = self;
-        if self.nullable {
-            quote! { #gate object.nullable(#wire, &self.#ident); }
-        } else {
-            quote! { #gate object.optional(#wire, &self.#ident); }
-        }
-    }
-
-    fn read(&self) -> TokenStream {
-        let Field {
-            ident, wire, gate, ..
-        } = self;
-        if self.nullable {
-            quote! { #gate #ident: object.take_nullable(#wire), }
-        } else {
-            quote! { #gate #ident: object.take(#wire), }
-        }
+        quote! { #gate #ident(#wire) }
     }
 }
 

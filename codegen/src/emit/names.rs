@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::config::CrudOperation;
-use crate::model::Model;
+use crate::model::{Model, Operation};
 use crate::naming::{self, Scope};
 use crate::select::{Builder, BuilderKey, Context, Selection, Step};
 use crate::syntax::OperationKind;
@@ -280,12 +280,12 @@ impl Names {
             names.roots.insert(root.clone(), method);
         }
         // parameter structs live beside the builders
-        let mut parameter_scope = Scope::default();
+        let mut parameter_structs = ParameterStructs::default();
         for b in names.builders.values() {
-            parameter_scope.claim(b.ident.clone());
+            parameter_structs.scope.claim(b.ident.clone());
         }
         for (key, builder) in &selection.builders {
-            let methods = builder_methods(model, &names, key, builder, &mut parameter_scope);
+            let methods = builder_methods(model, &names, key, builder, &mut parameter_structs);
             if let Some(b) = names.builders.get_mut(key) {
                 *b = BuilderNames {
                     ident: std::mem::take(&mut b.ident),
@@ -475,6 +475,26 @@ fn field_names(model: &Model, selection: &Selection, qname: &str) -> BTreeMap<St
     out
 }
 
+/// The structs actions' parameters travel in: one per overload, whichever builders bind it,
+/// named when the first builder (in sorted order) that binds it is named.
+#[derive(Default)]
+struct ParameterStructs {
+    scope: Scope,
+    by_overload: BTreeMap<(String, usize), String>,
+}
+
+impl ParameterStructs {
+    fn name(&mut self, op_name: &str, index: usize, op: &Operation) -> String {
+        let ParameterStructs { scope, by_overload } = self;
+        by_overload
+            .entry((op_name.to_string(), index))
+            .or_insert_with(|| {
+                scope.claim(format!("{}Parameters", naming::type_name(&op.simple_name)))
+            })
+            .clone()
+    }
+}
+
 /// The methods of a builder, claimed in the order the builder lists them: operations, type
 /// casts, steps, bound operations.
 fn builder_methods(
@@ -482,7 +502,7 @@ fn builder_methods(
     names: &Names,
     key: &BuilderKey,
     builder: &Builder,
-    parameter_scope: &mut Scope,
+    parameter_structs: &mut ParameterStructs,
 ) -> BuilderNames {
     let mut out = BuilderNames::default();
     let mut scope = Scope::with_reserved(&[&["new", "path"], naming::TRAIT_METHODS].concat());
@@ -529,10 +549,7 @@ fn builder_methods(
             // the method's own `request` (still reserved so that names stay)
             let (parameters, mut field_scope) = match op.kind {
                 OperationKind::Action => (
-                    (!params.is_empty()).then(|| {
-                        parameter_scope
-                            .claim(format!("{}Parameters", naming::type_name(&op.simple_name)))
-                    }),
+                    (!params.is_empty()).then(|| parameter_structs.name(op_name, index, op)),
                     Scope::default(),
                 ),
                 OperationKind::Function => (None, Scope::with_reserved(&["request"])),

@@ -84,20 +84,6 @@ pub fn emit(
         quote! { #[doc = #vdoc] #deprecated #gate #ident(Box<#path>), }
     });
 
-    let type_arms = variants.iter().map(|v| {
-        let Variant { ident, gate, .. } = v;
-        if v.is_base {
-            quote! { #gate Self::#ident(v) => v.odata_type.as_deref(), }
-        } else {
-            let t = &v.odata_type;
-            quote! { #gate Self::#ident(v) => Some(v.odata_type.as_deref().unwrap_or(#t)), }
-        }
-    });
-    let rest_arms = variants.iter().map(|v| {
-        let Variant { ident, gate, .. } = v;
-        quote! { #gate Self::#ident(v) => &v.additional_properties, }
-    });
-
     // Readers of the base type's properties; a navigation property read through the base only
     // when every variant compiles it with the enum.
     let mut accessors = Vec::new();
@@ -126,83 +112,36 @@ pub fn emit(
         }
         let method = format_ident!("{}", method);
         let name = &field.ident;
+        let wire = &field.wire;
         let ty = field.field_type();
-        let arms = variants.iter().map(|v| {
-            let Variant { ident, gate, .. } = v;
-            quote! { #gate Self::#ident(v) => &v.#name, }
-        });
-        let mdoc = format!(" The `{}` property, whatever the variant.", field.wire);
         let deprecated = model
             .all_properties(&base.name)
             .into_iter()
             .find(|p| p.name == field.wire)
             .map(|p| deprecations::attribute(&p.annotations))
             .unwrap_or_default();
-        accessors.push(quote! {
-            #[doc = #mdoc]
-            #deprecated
-            pub fn #method(&self) -> &#ty {
-                match self {
-                    #( #arms )*
-                }
-            }
-        });
+        accessors.push(quote! { #deprecated #method(#name, #wire) -> #ty; });
     }
 
-    let froms = variants.iter().map(|v| {
-        let Variant {
-            ident: variant,
-            path,
-            gate,
-            ..
-        } = v;
-        quote! {
-            #gate
-            impl From<#path> for #ident {
-                fn from(value: #path) -> Self {
-                    Self::#variant(Box::new(value))
-                }
-            }
-        }
-    });
-    let write_arms = variants.iter().map(|v| {
-        let Variant {
-            ident: variant,
-            gate,
-            ..
-        } = v;
-        if v.is_base {
-            quote! { #gate Self::#variant(v) => odata_runtime::serialize_object(v.as_ref(), None, serializer), }
-        } else {
-            let t = &v.odata_type;
-            quote! { #gate Self::#variant(v) => odata_runtime::serialize_object(v.as_ref(), Some(#t), serializer), }
-        }
-    });
-    let mut base_variant = None;
-    let mut read_arms = Vec::new();
+    let mut table = Vec::new();
     for v in &variants {
         let Variant {
             ident: variant,
+            path,
             gate,
             wire_names,
             ..
         } = v;
         if v.is_base {
-            base_variant = Some(variant.clone());
-            continue;
+            // the base variant comes first, whatever its name sorts as
+            table.insert(0, quote! { #variant(#path) });
+        } else {
+            table.push(quote! { #gate #variant(#path, #( #wire_names )|*) });
         }
-        read_arms.push(quote! {
-            #gate
-            Some(#( #wire_names )|*) => Self::#variant(Box::new(odata_runtime::Object::read_object(object))),
-        });
     }
-    let base_variant = base_variant.unwrap_or_else(|| format_ident!("{}", poly.ident));
 
     let deprecated = deprecations::attribute(&base.annotations);
-    // separate items, so that the enum of a type with a thousand descendants (`entity`) can be
-    // laid out over several files
-    let froms: Vec<TokenStream> = froms.into_iter().collect();
-    let mut items = vec![
+    vec![
         quote! {
             #[doc = #doc]
             #deprecated
@@ -212,52 +151,7 @@ pub fn emit(
             }
         },
         quote! {
-            impl #ident {
-                /// The value's `@odata.type`: its own, else its variant's type (`None` for the base variant without one).
-                pub fn odata_type(&self) -> Option<&str> {
-                    match self {
-                        #( #type_arms )*
-                    }
-                }
-
-                /// Properties the metadata does not declare for the value's type, kept as sent.
-                pub fn additional_properties(&self) -> &std::collections::BTreeMap<String, serde_json::Value> {
-                    match self {
-                        #( #rest_arms )*
-                    }
-                }
-
-                #( #accessors )*
-            }
+            odata_runtime::polymorphic!(#ident { #( #table ),* } #( #accessors )*);
         },
-    ];
-    items.extend(
-        froms
-            .chunks(FROMS_PER_ITEM)
-            .map(|chunk| quote! { #( #chunk )* }),
-    );
-    items.push(quote! {
-        impl serde::Serialize for #ident {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #( #write_arms )*
-                }
-            }
-        }
-    });
-    items.push(quote! {
-        impl<'de> serde::Deserialize<'de> for #ident {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let object = odata_runtime::ObjectReader::read(deserializer)?;
-                Ok(match object.type_name().as_deref() {
-                    #( #read_arms )*
-                    _ => Self::#base_variant(Box::new(odata_runtime::Object::read_object(object))),
-                })
-            }
-        }
-    });
-    items
+    ]
 }
-
-/// `From` impls per item of the enum's code.
-const FROMS_PER_ITEM: usize = 200;

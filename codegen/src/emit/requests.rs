@@ -1,5 +1,7 @@
 //! The service client and the request builders, one per entity type and containment context.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -20,6 +22,7 @@ pub fn emit(
     model: &Model,
     selection: &Selection,
     names: &Names,
+    api_version: TokenStream,
     pieces: &mut Pieces<'_>,
 ) -> Module {
     let mut head = vec![pieces.push(quote! {
@@ -32,16 +35,27 @@ pub fn emit(
     if let Some(client) = &names.client {
         head.push(pieces.push(client_tokens(model, selection, names, client)));
     }
-    let items = selection
-        .builders
-        .iter()
-        .map(|(key, builder)| {
-            pieces.item(
-                builder_tokens(model, selection, names, key, builder),
-                selection.builder_areas.get(key),
-            )
-        })
-        .collect();
+    let mut items = Vec::new();
+    // an action's parameter struct compiles with any builder that binds the action
+    let mut parameter_structs: BTreeMap<String, (TokenStream, Option<BTreeSet<String>>)> =
+        BTreeMap::new();
+    for (key, builder) in &selection.builders {
+        let areas = selection.builder_areas.get(key).filter(|a| !a.is_empty());
+        let (tokens, structs) = builder_tokens(model, selection, names, key, builder, &api_version);
+        items.push(pieces.item(tokens, areas));
+        for (name, tokens) in structs {
+            let (_, union) = parameter_structs
+                .entry(name)
+                .or_insert_with(|| (tokens, Some(BTreeSet::new())));
+            match (union.as_mut(), areas) {
+                (Some(union), Some(areas)) => union.extend(areas.iter().cloned()),
+                _ => *union = None,
+            }
+        }
+    }
+    for (tokens, areas) in parameter_structs.into_values() {
+        items.push(pieces.item(tokens, areas.as_ref()));
+    }
     Module {
         dir: "src/requests".into(),
         file: "src/requests.rs".into(),
@@ -176,13 +190,15 @@ fn permissions_doc(p: &Permissions) -> String {
     )
 }
 
+/// A builder's struct and methods, and the parameter structs of the actions it binds (by name).
 fn builder_tokens(
     model: &Model,
     selection: &Selection,
     names: &Names,
     key: &BuilderKey,
     builder: &Builder,
-) -> TokenStream {
+    api_version: &TokenStream,
+) -> (TokenStream, Vec<(String, TokenStream)>) {
     let own = &names.builders[key];
     let ident = format_ident!("{}", own.ident);
     let path = shown_path(&canonical_path(builder, key));
@@ -193,7 +209,7 @@ fn builder_tokens(
         .contains_key(&key.entity_type)
         .then(|| names.value_path(&key.entity_type));
     let mut methods = Vec::new();
-    let mut extra_items = Vec::new();
+    let mut parameter_structs = Vec::new();
     // `$search` on directory objects needs `ConsistencyLevel: eventual`: the runtime adds it
     let directory = model
         .derives_from(&key.entity_type, DIRECTORY_OBJECT)
@@ -356,7 +372,7 @@ fn builder_tokens(
             if let Some(upload) = own.uploads.get(&(op_name.clone(), *index)) {
                 methods.push(super::uploads::method(op, bound, upload));
             }
-            extra_items.extend(extra);
+            parameter_structs.extend(bound.parameters.clone().zip(extra));
         }
     }
 
@@ -378,30 +394,19 @@ fn builder_tokens(
         doc = doc.markdown(format!("Reached at {}.", shown.join(", ")));
     }
     let doc = doc.tokens();
-    quote! {
+    let methods = (!methods.is_empty()).then(|| quote! { impl #ident { #( #methods )* } });
+    let tokens = quote! {
         #doc
         #[derive(Debug, Clone)]
         pub struct #ident {
             pub(crate) resource: odata_runtime::Resource,
         }
 
-        impl #ident {
-            /// A builder for the resource at `path`, relative to the service root. Requests go to
-            /// [`crate::PINNED_API_VERSION`], whatever version `client` was built with.
-            pub fn new(client: odata_runtime::Client, path: impl Into<String>) -> Self {
-                Self { resource: odata_runtime::Resource::new(client.with_api_version(crate::PINNED_API_VERSION), path) }
-            }
+        odata_runtime::resource_builder!(#ident, #api_version);
 
-            /// The path of the resource relative to the service root.
-            pub fn path(&self) -> &str {
-                self.resource.path()
-            }
-
-            #( #methods )*
-        }
-
-        #( #extra_items )*
-    }
+        #methods
+    };
+    (tokens, parameter_structs)
 }
 
 /// The download and upload methods of one stream of an entity (`$value` or an `Edm.Stream`
@@ -540,25 +545,29 @@ fn bound_operation(
                 .zip(&bound.fields)
                 .map(|(p, field)| {
                     let field = format_ident!("{}", field);
-                    let wire = &p.name;
                     let ty = use_type(model, names, &p.ty);
-                    let rename = (field != wire).then(|| quote! { rename = #wire, });
                     let pdoc =
                         item_doc(&p.annotations, &format!("The `{}` parameter.", p.name)).tokens();
                     quote! {
                         #pdoc
-                        #[serde(#rename default, skip_serializing_if = "Option::is_none")]
                         pub #field: Option<#ty>,
                     }
                 })
                 .collect();
+            let entries = params.iter().zip(&bound.fields).map(|(p, field)| {
+                let field = format_ident!("{}", field);
+                let wire = &p.name;
+                quote! { #field(#wire) }
+            });
             let sdoc = format!(" Parameters of the `{}` action.", op.name);
             let body_struct = quote! {
                 #[doc = #sdoc]
-                #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+                #[derive(Clone, PartialEq, Default)]
                 pub struct #body_ident {
                     #( #fields )*
                 }
+
+                odata_runtime::parameters!(#body_ident { #( #entries ),* });
             };
             let method_tokens = quote! {
                 #doc

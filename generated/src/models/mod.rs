@@ -12,24 +12,7 @@ pub struct Entity {
     /// Properties the metadata does not declare, kept as sent so that a round trip loses nothing.
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl odata_runtime::Object for Entity {
-    fn read_object(mut object: odata_runtime::ObjectReader) -> Self {
-        Self {
-            odata_type: object.take("@odata.type"),
-            id: object.take("id"),
-            additional_properties: object.rest(),
-        }
-    }
-    fn write_object<M: serde::ser::SerializeMap>(
-        &self,
-        object: &mut odata_runtime::ObjectWriter<M>,
-    ) {
-        object.odata_type(&self.odata_type);
-        object.optional("id", &self.id);
-        object.rest(&self.additional_properties);
-    }
-}
-odata_runtime::object_impls!(Entity);
+odata_runtime::object!(Entity { id("id") });
 /// Remote assistance settings for the account
 ///
 /// CSDL: `microsoft.graph.remoteAssistanceSettings`; derives from `microsoft.graph.entity`; key `id`.
@@ -48,35 +31,11 @@ pub struct RemoteAssistanceSettings {
     /// Properties the metadata does not declare, kept as sent so that a round trip loses nothing.
     pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
-impl odata_runtime::Object for RemoteAssistanceSettings {
-    fn read_object(mut object: odata_runtime::ObjectReader) -> Self {
-        Self {
-            odata_type: object.take("@odata.type"),
-            id: object.take("id"),
-            allow_sessions_to_unenrolled_devices: object
-                .take("allowSessionsToUnenrolledDevices"),
-            block_chat: object.take("blockChat"),
-            remote_assistance_state: object.take("remoteAssistanceState"),
-            additional_properties: object.rest(),
-        }
-    }
-    fn write_object<M: serde::ser::SerializeMap>(
-        &self,
-        object: &mut odata_runtime::ObjectWriter<M>,
-    ) {
-        object.odata_type(&self.odata_type);
-        object.optional("id", &self.id);
-        object
-            .optional(
-                "allowSessionsToUnenrolledDevices",
-                &self.allow_sessions_to_unenrolled_devices,
-            );
-        object.optional("blockChat", &self.block_chat);
-        object.optional("remoteAssistanceState", &self.remote_assistance_state);
-        object.rest(&self.additional_properties);
-    }
-}
-odata_runtime::object_impls!(RemoteAssistanceSettings);
+odata_runtime::object!(
+    RemoteAssistanceSettings { id("id"),
+    allow_sessions_to_unenrolled_devices("allowSessionsToUnenrolledDevices"),
+    block_chat("blockChat"), remote_assistance_state("remoteAssistanceState") }
+);
 /// State of remote assistance for the account
 ///
 /// CSDL: `microsoft.graph.remoteAssistanceState`. Open: a member this crate does not know deserializes into `UnknownValue` and serializes back unchanged.
@@ -93,48 +52,7 @@ pub enum RemoteAssistanceState {
     /// A member this version of the crate does not know, kept as sent.
     UnknownValue(String),
 }
-impl RemoteAssistanceState {
-    /// The member names, in declaration order.
-    pub const MEMBERS: &'static [&'static str] = &["disabled", "enabled"];
-    /// The member name as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "disabled",
-            Self::Enabled => "enabled",
-            Self::UnknownValue(s) => s.as_str(),
-        }
-    }
-    /// The member's numeric value in the metadata; `None` for an unknown member.
-    pub fn value(&self) -> Option<i64> {
-        match self {
-            Self::Disabled => Some(1),
-            Self::Enabled => Some(2),
-            Self::UnknownValue(_) => None,
-        }
-    }
-    /// The known member with that numeric value.
-    pub fn from_value(value: i64) -> Option<Self> {
-        match value {
-            1 => Some(Self::Disabled),
-            2 => Some(Self::Enabled),
-            _ => None,
-        }
-    }
-    /// Whether the member is not one this crate can act on: unknown, or the
-    /// `unknownFutureValue` sentinel.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::UnknownValue(_))
-    }
-}
-impl From<&str> for RemoteAssistanceState {
-    fn from(s: &str) -> Self {
-        match s {
-            "disabled" => Self::Disabled,
-            "enabled" => Self::Enabled,
-            other => Self::UnknownValue(other.to_string()),
-        }
-    }
-}
-odata_runtime::enum_impls!(
-    RemoteAssistanceState, "a `microsoft.graph.remoteAssistanceState` member name"
+odata_runtime::open_enum!(
+    RemoteAssistanceState, "a `microsoft.graph.remoteAssistanceState` member name" {
+    Disabled("disabled", 1), Enabled("enabled", 2) }
 );
