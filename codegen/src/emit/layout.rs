@@ -16,8 +16,8 @@ use super::PieceId;
 use super::features;
 use super::names::Names;
 
-/// The most token text one file gets before a group is cut into parts. Formatted Rust is about as
-/// long as its token text, so files stay well under a megabyte.
+/// The most formatted text one file gets before a group is cut into parts, so that files stay
+/// well under a megabyte.
 const PART_BUDGET: usize = 640 * 1024;
 
 /// The area features an item compiles with: `None` for always.
@@ -28,7 +28,7 @@ pub(crate) type Areas = Option<BTreeSet<String>>;
 pub(crate) struct Item {
     pub areas: Areas,
     pub piece: PieceId,
-    /// The length of its token text.
+    /// The length of its formatted text.
     pub size: usize,
     /// Whether it names something a `pub use` re-exports (a type, function, constant...), not
     /// only `impl` blocks: a file of impls alone is not re-exported.
@@ -67,7 +67,7 @@ pub(crate) struct Module {
 /// layout writes itself (group declarations and group headers).
 pub(crate) fn files(
     module: Module,
-    push: &mut dyn FnMut(TokenStream) -> (PieceId, usize),
+    push: &mut dyn FnMut(TokenStream) -> PieceId,
 ) -> Vec<(String, Vec<PieceId>)> {
     let total: usize = module.items.iter().map(|i| i.size).sum();
     let largest = module.items.iter().map(|i| i.size).max().unwrap_or(0);
@@ -132,7 +132,7 @@ pub(crate) fn files(
                     use super::*;
                 }
             });
-            let (head, _) = push(quote! {
+            let head = push(quote! {
                 #![doc = #doc]
                 #glob
             });
@@ -141,7 +141,7 @@ pub(crate) fn files(
             files.push((format!("{}/{part_name}.rs", module.dir), ids));
         }
     }
-    let (declared, _) = push(quote! { #( #declarations )* });
+    let declared = push(quote! { #( #declarations )* });
     let mut ids = module.head;
     ids.push(declared);
     files.insert(0, (format!("{}/mod.rs", module.dir), ids));
@@ -196,7 +196,7 @@ mod tests {
         let mut next = 200;
         files(module, &mut |_| {
             next += 1;
-            (PieceId(next), 0)
+            PieceId(next)
         })
         .into_iter()
         .map(|(path, ids)| (path, ids.into_iter().map(|PieceId(id)| id).collect()))
@@ -261,7 +261,7 @@ mod tests {
         let mut pushed = Vec::new();
         files(module(items), &mut |t| {
             pushed.push(t.to_string());
-            (PieceId(pushed.len() + 200), 0)
+            PieceId(pushed.len() + 200)
         });
         let declarations = pushed.last().expect("the declarations piece");
         assert!(declarations.contains("mod in_users_2_part_1"));

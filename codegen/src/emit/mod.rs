@@ -134,24 +134,27 @@ pub fn generate(
         },
     );
     let names = Names::assign(model, &selection);
-    let (layout, formatted) = std::thread::scope(|scope| {
+    let boxed = models::recursive_edges(model, &selection);
+    let (lib, modules, mut formatted) = std::thread::scope(|scope| {
         let mut pieces = Pieces::start(scope);
         let lib = pieces.push(lib_rs(model, &selection, &names, options, version));
-        let mut layout = vec![("src/lib.rs".to_string(), vec![lib])];
-        let modules = models::emit(model, &selection, &names, &mut pieces)
-            .into_iter()
-            .chain([requests::emit(
-                model,
-                &selection,
-                &names,
-                version.variant(),
-                &mut pieces,
-            )]);
-        for module in modules {
-            layout.extend(layout::files(module, &mut |t| pieces.push_sized(t)));
-        }
-        (layout, pieces.finish())
+        let mut modules = models::emit(model, &selection, &names, &boxed, &mut pieces);
+        modules.push(requests::emit(
+            model,
+            &selection,
+            &names,
+            version,
+            &mut pieces,
+        ));
+        (lib, modules, pieces.finish())
     });
+    let mut layout = vec![("src/lib.rs".to_string(), vec![lib])];
+    for mut module in modules {
+        for item in &mut module.items {
+            formatted.measure(item);
+        }
+        layout.extend(layout::files(module, &mut |t| formatted.push(t)));
+    }
     let sha256: String = Sha256::digest(&options.metadata_bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -175,8 +178,8 @@ pub fn generate(
     for (path, ids) in layout {
         let mut text = options.header("//", &sha256);
         let mut error = None;
-        for PieceId(id) in ids {
-            match formatted.get(id).and_then(Option::as_ref) {
+        for id in ids {
+            match formatted.get(id) {
                 Some(Ok(piece)) => text.push_str(piece),
                 Some(Err(e)) => {
                     error.get_or_insert_with(|| e.clone());
@@ -251,19 +254,28 @@ impl ApiVersion {
     }
 }
 
-/// Formatted pieces by id, or why a piece does not parse.
-type Formatted = Vec<(usize, Result<String, String>)>;
+/// A formatted piece, or why it does not parse; and whether it declares a named item.
+type Formatted = (Result<String, String>, bool);
 
-/// A piece of a generated file, by the order it was handed to [`Pieces::push`].
+/// Builds the tokens of an item on a formatting thread.
+type Job<'scope> = Box<dyn FnOnce() -> TokenStream + Send + 'scope>;
+
+/// A piece of a generated file, by the order it was handed to [`Pieces`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct PieceId(usize);
 
-/// Formats pieces of files (an item or a few) on worker threads while the emitters build the
-/// next ones. Each piece is parsed and printed on its own; a file is its pieces' text in order,
-/// which is what formatting the whole file gives, without one huge syntax tree.
+/// The pieces of the files (an item or a few), formatted one by one: a file is its pieces' text
+/// in order, which is what formatting the whole file gives, without one huge syntax tree.
+///
+/// Items are jobs: each is built, parsed and printed on one of the worker threads, from tokens to
+/// text, so that no token stream is turned into a string and lexed again (token streams are not
+/// `Send`). The small pieces around them (module heads, the layout's declarations) are formatted
+/// where they are pushed.
 pub(crate) struct Pieces<'scope> {
-    sender: Option<mpsc::Sender<(usize, String)>>,
-    workers: Vec<std::thread::ScopedJoinHandle<'scope, Formatted>>,
+    sender: Option<mpsc::Sender<(usize, Job<'scope>)>>,
+    workers: Vec<std::thread::ScopedJoinHandle<'scope, Vec<(usize, Formatted)>>>,
+    /// Pieces formatted on the calling thread.
+    done: Vec<(usize, Formatted)>,
     next: usize,
 }
 
@@ -276,12 +288,22 @@ impl std::fmt::Debug for Pieces<'_> {
     }
 }
 
+/// Formats `tokens` as a file; says whether they declare a named item (see
+/// [`layout::declares_items`]).
+fn format(tokens: TokenStream) -> Formatted {
+    let declares = layout::declares_items(&tokens);
+    let text = syn::parse2::<syn::File>(tokens)
+        .map(|file| prettyplease::unparse(&file))
+        .map_err(|e| e.to_string());
+    (text, declares)
+}
+
 impl<'scope> Pieces<'scope> {
     fn start<'env>(scope: &'scope std::thread::Scope<'scope, 'env>) -> Self {
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .clamp(1, 8);
-        let (sender, receiver) = mpsc::channel::<(usize, String)>();
+        let (sender, receiver) = mpsc::channel::<(usize, Job<'scope>)>();
         let receiver = Arc::new(Mutex::new(receiver));
         let workers = (0..threads)
             .map(|_| {
@@ -294,11 +316,8 @@ impl<'scope> Pieces<'scope> {
                             Ok(r) => r.recv(),
                             Err(_) => break,
                         };
-                        let Ok((id, text)) = job else { break };
-                        let formatted = syn::parse_file(&text)
-                            .map(|file| prettyplease::unparse(&file))
-                            .map_err(|e| e.to_string());
-                        done.push((id, formatted));
+                        let Ok((id, job)) = job else { break };
+                        done.push((id, format(job())));
                     }
                     done
                 })
@@ -307,54 +326,77 @@ impl<'scope> Pieces<'scope> {
         Pieces {
             sender: Some(sender),
             workers,
+            done: Vec::new(),
             next: 0,
         }
     }
 
-    /// Queues `tokens` for formatting (token streams are not `Send`: workers get their text).
+    /// Formats `tokens` here, as the next piece.
     pub(crate) fn push(&mut self, tokens: TokenStream) -> PieceId {
-        self.push_sized(tokens).0
-    }
-
-    /// [`push`](Pieces::push), also giving the length of the piece's token text.
-    pub(crate) fn push_sized(&mut self, tokens: TokenStream) -> (PieceId, usize) {
         let id = self.next;
         self.next += 1;
-        let text = tokens.to_string();
-        let size = text.len();
-        if let Some(sender) = &self.sender {
-            // A send only fails when every worker has stopped; `finish` reports the piece.
-            let _ = sender.send((id, text));
-        }
-        (PieceId(id), size)
+        self.done.push((id, format(tokens)));
+        PieceId(id)
     }
 
-    /// An item of a module, for [`layout::files`].
+    /// An item of a module, for [`layout::files`]: `build` makes its tokens on a worker; its
+    /// size and whether it declares anything are known once [`finish`](Pieces::finish) is.
     pub(crate) fn item(
         &mut self,
-        tokens: TokenStream,
         areas: Option<&BTreeSet<String>>,
+        build: impl FnOnce() -> TokenStream + Send + 'scope,
     ) -> layout::Item {
-        let declares = layout::declares_items(&tokens);
-        let (piece, size) = self.push_sized(tokens);
+        let id = self.next;
+        self.next += 1;
+        if let Some(sender) = &self.sender {
+            // A send only fails when every worker has stopped; `finish` reports the piece.
+            let _ = sender.send((id, Box::new(build)));
+        }
         layout::Item {
             areas: areas.filter(|a| !a.is_empty()).cloned(),
-            piece,
-            size,
-            declares,
+            piece: PieceId(id),
+            size: 0,
+            declares: false,
         }
     }
 
     /// Waits for the workers; slot `i` holds piece `i`, `None` when its worker stopped.
-    fn finish(mut self) -> Vec<Option<Result<String, String>>> {
+    fn finish(mut self) -> FormattedPieces {
         self.sender = None;
-        let mut out = vec![None; self.next];
-        for worker in self.workers.drain(..) {
-            for (id, formatted) in worker.join().unwrap_or_default() {
-                out[id] = Some(formatted);
-            }
+        let mut slots = vec![None; self.next];
+        let finished = self
+            .workers
+            .drain(..)
+            .flat_map(|worker| worker.join().unwrap_or_default());
+        for (id, formatted) in finished.chain(self.done) {
+            slots[id] = Some(formatted);
         }
-        out
+        FormattedPieces { slots }
+    }
+}
+
+/// The pieces once formatted; pieces the layout adds are formatted as they are pushed.
+pub(crate) struct FormattedPieces {
+    slots: Vec<Option<Formatted>>,
+}
+
+impl FormattedPieces {
+    /// Gives `item` its formatted size and whether it declares anything.
+    fn measure(&self, item: &mut layout::Item) {
+        if let Some(Some((text, declares))) = self.slots.get(item.piece.0) {
+            item.size = text.as_ref().map_or(0, String::len);
+            item.declares = *declares;
+        }
+    }
+
+    /// Formats `tokens` as the next piece.
+    fn push(&mut self, tokens: TokenStream) -> PieceId {
+        self.slots.push(Some(format(tokens)));
+        PieceId(self.slots.len() - 1)
+    }
+
+    fn get(&self, PieceId(id): PieceId) -> Option<&Result<String, String>> {
+        self.slots.get(id)?.as_ref().map(|(text, _)| text)
     }
 }
 

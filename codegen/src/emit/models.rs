@@ -17,13 +17,13 @@ use crate::model::{Annotations, Model, Primitive, StructuredType, TypeKind, Type
 use crate::select::Selection;
 
 /// Every models module (one per namespace), its items tagged with the areas that compile them.
-pub fn emit(
-    model: &Model,
-    selection: &Selection,
-    names: &Names,
-    pieces: &mut Pieces<'_>,
+pub fn emit<'scope>(
+    model: &'scope Model,
+    selection: &'scope Selection,
+    names: &'scope Names,
+    boxed: &'scope BTreeSet<(String, String)>,
+    pieces: &mut Pieces<'scope>,
 ) -> Vec<Module> {
-    let boxed = recursive_edges(model, selection);
     let mut items: BTreeMap<Vec<String>, Vec<Item>> = BTreeMap::new();
     items.entry(Vec::new()).or_default();
     for module in names.modules.values() {
@@ -35,31 +35,28 @@ pub fn emit(
         };
         let areas = selection.type_areas.get(qname);
         let module = items.entry(name.module.clone()).or_default();
-        let tokens = if let Some(t) = model.structured_type(qname) {
+        if let Some(t) = model.structured_type(qname) {
+            module.push(pieces.item(areas, move || structure(model, selection, names, t, boxed)));
             if let Some(p) = names.polymorphic.get(qname) {
-                module.push(pieces.item(structure(model, selection, names, t, &boxed), areas));
-                for tokens in polymorphic::emit(model, selection, names, t, p, &boxed) {
-                    module.push(pieces.item(tokens, selection.value_areas(qname)));
-                }
-                continue;
+                module.push(pieces.item(selection.value_areas(qname), move || {
+                    polymorphic::emit(model, selection, names, t, p, boxed)
+                }));
             }
-            structure(model, selection, names, t, &boxed)
         } else if let Some(e) = model.enum_types.get(qname) {
-            enums::emit(e, names)
+            module.push(pieces.item(areas, move || enums::emit(e, names)));
         } else if let Some(d) = model.type_definitions.get(qname) {
-            let ident = format_ident!("{}", name.ident);
-            let ty = primitive(d.underlying_type);
-            let doc = item_doc(
-                &d.annotations,
-                &format!("The `{}` type definition.", d.name),
-            )
-            .tokens();
-            let deprecated = deprecations::attribute(&d.annotations);
-            quote! { #doc #deprecated pub type #ident = #ty; }
-        } else {
-            continue;
-        };
-        module.push(pieces.item(tokens, areas));
+            module.push(pieces.item(areas, move || {
+                let ident = format_ident!("{}", name.ident);
+                let ty = primitive(d.underlying_type);
+                let doc = item_doc(
+                    &d.annotations,
+                    &format!("The `{}` type definition.", d.name),
+                )
+                .tokens();
+                let deprecated = deprecations::attribute(&d.annotations);
+                quote! { #doc #deprecated pub type #ident = #ty; }
+            }));
+        }
     }
     let submodules: BTreeSet<&String> = names.modules.values().filter_map(|m| m.first()).collect();
     let namespace_of: BTreeMap<&Vec<String>, &String> =
@@ -410,7 +407,7 @@ impl Field {
 
 /// (holder type, property) pairs whose single value must be boxed: the property's type can reach
 /// the holder again through single-valued structured properties (strongly connected components).
-fn recursive_edges(model: &Model, selection: &Selection) -> BTreeSet<(String, String)> {
+pub(super) fn recursive_edges(model: &Model, selection: &Selection) -> BTreeSet<(String, String)> {
     let boxed_by_enum = |t: &String| selection.polymorphic.contains_key(t);
     let nodes: Vec<&String> = selection
         .types

@@ -33,7 +33,7 @@ pub fn emit(
     base: &StructuredType,
     poly: &Polymorphic,
     boxed: &BTreeSet<(String, String)>,
-) -> Vec<TokenStream> {
+) -> TokenStream {
     let ident = format_ident!("{}", poly.ident);
     let base_areas = selection.value_areas(&base.name);
     let variants: Vec<Variant> = poly
@@ -141,17 +141,14 @@ pub fn emit(
     }
 
     let deprecated = deprecations::attribute(&base.annotations);
-    vec![
-        quote! {
-            #[doc = #doc]
-            #deprecated
-            #[derive(Debug, Clone, PartialEq)]
-            pub enum #ident {
-                #( #decls )*
-            }
-        },
-        quote! {
-            odata_runtime::polymorphic!(#ident { #( #table ),* } #( #accessors )*);
-        },
-    ]
+    quote! {
+        #[doc = #doc]
+        #deprecated
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #ident {
+            #( #decls )*
+        }
+
+        odata_runtime::polymorphic!(#ident { #( #table ),* } #( #accessors )*);
+    }
 }

@@ -5,25 +5,26 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::Pieces;
 use super::deprecations;
 use super::docs::Doc;
 use super::features;
+use super::layout::Areas;
 use super::layout::Module;
 use super::models::{item_doc, use_type};
 use super::names::{BoundNames, ContentNames, Names};
+use super::{ApiVersion, Pieces};
 use crate::config::{CrudOperation, Permissions};
 use crate::model::{Model, Operation, TypeRef};
 use crate::select::{Builder, BuilderKey, Selection, Step};
 use crate::syntax::OperationKind;
 
 /// The `requests` module: its inner attributes and the client, then one item per builder.
-pub fn emit(
-    model: &Model,
-    selection: &Selection,
-    names: &Names,
-    api_version: TokenStream,
-    pieces: &mut Pieces<'_>,
+pub fn emit<'scope>(
+    model: &'scope Model,
+    selection: &'scope Selection,
+    names: &'scope Names,
+    version: ApiVersion,
+    pieces: &mut Pieces<'scope>,
 ) -> Module {
     let mut head = vec![pieces.push(quote! {
         #![doc = " Request builders: the service client and one builder per entity type and containment context."]
@@ -37,24 +38,30 @@ pub fn emit(
     }
     let mut items = Vec::new();
     // an action's parameter struct compiles with any builder that binds the action
-    let mut parameter_structs: BTreeMap<String, (TokenStream, Option<BTreeSet<String>>)> =
-        BTreeMap::new();
+    let mut parameter_structs: BTreeMap<&str, (&Operation, &BoundNames, Areas)> = BTreeMap::new();
     for (key, builder) in &selection.builders {
         let areas = selection.builder_areas.get(key).filter(|a| !a.is_empty());
-        let (tokens, structs) = builder_tokens(model, selection, names, key, builder, &api_version);
-        items.push(pieces.item(tokens, areas));
-        for (name, tokens) in structs {
-            let (_, union) = parameter_structs
+        items.push(pieces.item(areas, move || {
+            builder_tokens(model, selection, names, key, builder, version)
+        }));
+        for ((op_name, index), bound) in &names.builders[key].bound {
+            let (Some(name), Some(op)) = (&bound.parameters, model.overloads(op_name).nth(*index))
+            else {
+                continue;
+            };
+            let (_, _, union) = parameter_structs
                 .entry(name)
-                .or_insert_with(|| (tokens, Some(BTreeSet::new())));
+                .or_insert_with(|| (op, bound, Some(BTreeSet::new())));
             match (union.as_mut(), areas) {
                 (Some(union), Some(areas)) => union.extend(areas.iter().cloned()),
                 _ => *union = None,
             }
         }
     }
-    for (tokens, areas) in parameter_structs.into_values() {
-        items.push(pieces.item(tokens, areas.as_ref()));
+    for (op, bound, areas) in parameter_structs.into_values() {
+        items.push(pieces.item(areas.as_ref(), move || {
+            parameters_struct(model, names, op, bound)
+        }));
     }
     Module {
         dir: "src/requests".into(),
@@ -197,8 +204,8 @@ fn builder_tokens(
     names: &Names,
     key: &BuilderKey,
     builder: &Builder,
-    api_version: &TokenStream,
-) -> (TokenStream, Vec<(String, TokenStream)>) {
+    version: ApiVersion,
+) -> TokenStream {
     let own = &names.builders[key];
     let ident = format_ident!("{}", own.ident);
     let path = shown_path(&canonical_path(builder, key));
@@ -209,7 +216,6 @@ fn builder_tokens(
         .contains_key(&key.entity_type)
         .then(|| names.value_path(&key.entity_type));
     let mut methods = Vec::new();
-    let mut parameter_structs = Vec::new();
     // `$search` on directory objects needs `ConsistencyLevel: eventual`: the runtime adds it
     let directory = model
         .derives_from(&key.entity_type, DIRECTORY_OBJECT)
@@ -367,12 +373,10 @@ fn builder_tokens(
 
     for ((op_name, index), bound) in &own.bound {
         if let Some(op) = model.overloads(op_name).nth(*index) {
-            let (method, extra) = bound_operation(model, names, op, &path, bound);
-            methods.push(method);
+            methods.push(bound_operation(model, names, op, &path, bound));
             if let Some(upload) = own.uploads.get(&(op_name.clone(), *index)) {
                 methods.push(super::uploads::method(op, bound, upload));
             }
-            parameter_structs.extend(bound.parameters.clone().zip(extra));
         }
     }
 
@@ -395,7 +399,8 @@ fn builder_tokens(
     }
     let doc = doc.tokens();
     let methods = (!methods.is_empty()).then(|| quote! { impl #ident { #( #methods )* } });
-    let tokens = quote! {
+    let api_version = version.variant();
+    quote! {
         #doc
         #[derive(Debug, Clone)]
         pub struct #ident {
@@ -405,8 +410,7 @@ fn builder_tokens(
         odata_runtime::resource_builder!(#ident, #api_version);
 
         #methods
-    };
-    (tokens, parameter_structs)
+    }
 }
 
 /// The download and upload methods of one stream of an entity (`$value` or an `Edm.Stream`
@@ -505,7 +509,7 @@ fn bound_operation(
     op: &Operation,
     path: &str,
     bound: &BoundNames,
-) -> (TokenStream, Option<TokenStream>) {
+) -> TokenStream {
     let method = format_ident!("{}", bound.method);
     let expect = expect_type(model, names, op);
     let segment = format!("/{}", op.name);
@@ -525,14 +529,13 @@ fn bound_operation(
             .markdown(http);
             let Some(body_name) = &bound.parameters else {
                 let doc = base_doc.tokens();
-                let method_tokens = quote! {
+                return quote! {
                     #doc
                     #deprecated
                     pub fn #method(&self) -> odata_runtime::Operation<#expect> {
                         self.resource.join(#segment).post()
                     }
                 };
-                return (method_tokens, None);
             };
             let body_ident = format_ident!("{}", body_name);
             let doc = base_doc
@@ -540,43 +543,13 @@ fn bound_operation(
                     "The parameters travel as a JSON object: [`{body_name}`]."
                 ))
                 .tokens();
-            let fields: Vec<TokenStream> = params
-                .iter()
-                .zip(&bound.fields)
-                .map(|(p, field)| {
-                    let field = format_ident!("{}", field);
-                    let ty = use_type(model, names, &p.ty);
-                    let pdoc =
-                        item_doc(&p.annotations, &format!("The `{}` parameter.", p.name)).tokens();
-                    quote! {
-                        #pdoc
-                        pub #field: Option<#ty>,
-                    }
-                })
-                .collect();
-            let entries = params.iter().zip(&bound.fields).map(|(p, field)| {
-                let field = format_ident!("{}", field);
-                let wire = &p.name;
-                quote! { #field(#wire) }
-            });
-            let sdoc = format!(" Parameters of the `{}` action.", op.name);
-            let body_struct = quote! {
-                #[doc = #sdoc]
-                #[derive(Clone, PartialEq, Default)]
-                pub struct #body_ident {
-                    #( #fields )*
-                }
-
-                odata_runtime::parameters!(#body_ident { #( #entries ),* });
-            };
-            let method_tokens = quote! {
+            quote! {
                 #doc
                 #deprecated
                 pub fn #method(&self, body: &#body_ident) -> odata_runtime::Operation<#expect> {
                     self.resource.join(#segment).post().json_body(body)
                 }
-            };
-            (method_tokens, Some(body_struct))
+            }
         }
         OperationKind::Function => {
             let call: Vec<String> = params.iter().map(|p| format!("{0}=@{0}", p.name)).collect();
@@ -617,15 +590,52 @@ fn bound_operation(
                     }
                 })
                 .collect();
-            let method_tokens = quote! {
+            quote! {
                 #doc
                 #deprecated
                 pub fn #method(&self #(, #arg_idents: &#arg_types)*) -> odata_runtime::Operation<#expect> {
                     self.resource.join(#segment).get()
                         #( #literals )*
                 }
-            };
-            (method_tokens, None)
+            }
         }
+    }
+}
+
+/// The struct an action's parameters travel in, one per overload whichever builders bind it.
+fn parameters_struct(
+    model: &Model,
+    names: &Names,
+    op: &Operation,
+    bound: &BoundNames,
+) -> TokenStream {
+    let Some(name) = &bound.parameters else {
+        return TokenStream::new();
+    };
+    let ident = format_ident!("{}", name);
+    let params = op.call_parameters();
+    let fields = params.iter().zip(&bound.fields).map(|(p, field)| {
+        let field = format_ident!("{}", field);
+        let ty = use_type(model, names, &p.ty);
+        let doc = item_doc(&p.annotations, &format!("The `{}` parameter.", p.name)).tokens();
+        quote! {
+            #doc
+            pub #field: Option<#ty>,
+        }
+    });
+    let entries = params.iter().zip(&bound.fields).map(|(p, field)| {
+        let field = format_ident!("{}", field);
+        let wire = &p.name;
+        quote! { #field(#wire) }
+    });
+    let doc = format!(" Parameters of the `{}` action.", op.name);
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, PartialEq, Default)]
+        pub struct #ident {
+            #( #fields )*
+        }
+
+        odata_runtime::parameters!(#ident { #( #entries ),* });
     }
 }
