@@ -113,13 +113,31 @@ impl Doc {
     pub fn tokens(&self) -> TokenStream {
         let lines = self.lines.iter().map(|l| {
             if l.is_empty() {
-                String::new()
+                literal("")
             } else {
-                format!(" {l}")
+                literal(&format!(" {l}"))
             }
         });
         quote! { #( #[doc = #lines] )* }
     }
+}
+
+/// A doc line as a raw string literal (`r"..."`, `r#"..."#`): nothing for `quote!` to escape
+/// and nothing for syn and prettyplease to unescape, for the same comment. A line with a
+/// control character (which a raw string cannot always hold) is an ordinary string literal.
+pub(super) fn literal(line: &str) -> proc_macro2::Literal {
+    if line.chars().any(char::is_control) {
+        return proc_macro2::Literal::string(line);
+    }
+    let mut hashes = 0;
+    for (i, _) in line.match_indices('"') {
+        let run = line[i + 1..].bytes().take_while(|b| *b == b'#').count();
+        hashes = hashes.max(run + 1);
+    }
+    let hashes = "#".repeat(hashes);
+    format!("r{hashes}\"{line}\"{hashes}")
+        .parse()
+        .unwrap_or_else(|_| proc_macro2::Literal::string(line))
 }
 
 #[cfg(test)]
@@ -139,6 +157,30 @@ mod tests {
         );
         assert_eq!(escape_markdown("tab\there"), "tabU+0009here");
         assert_eq!(escape_markdown("# not a heading"), "\\# not a heading");
+    }
+
+    #[test]
+    fn doc_lines_print_the_same_whatever_quotes_and_hashes_they_hold() {
+        for line in [
+            "plain",
+            "a \"quoted\" word",
+            "\"#microsoft.graph.user\" and \"## two\"",
+            "ends with a quote\"",
+            "a control \u{7} character",
+            "",
+        ] {
+            let raw = Doc::default().markdown(line).tokens();
+            let escaped: TokenStream = if line.is_empty() {
+                TokenStream::new()
+            } else {
+                let text = format!(" {line}");
+                quote! { #[doc = #text] }
+            };
+            let print = |doc: TokenStream| {
+                prettyplease::unparse(&syn::parse2(quote! { #doc pub struct S; }).expect("parses"))
+            };
+            assert_eq!(print(raw), print(escaped), "{line:?}");
+        }
     }
 
     #[test]

@@ -236,10 +236,10 @@ fn structure(
     let fields = fields(model, selection, names, t, boxed);
     let doc = doc.tokens();
     let deprecated = deprecations::attribute(&t.annotations);
-    let type_doc = format!(
+    let type_doc = super::docs::literal(&format!(
         " The OData type of the value (`@odata.type`), such as `#{}`; set it on a request body when the service must know the exact type.",
         t.name
-    );
+    ));
     let decls = fields.iter().map(Field::declaration);
     let entries = fields.iter().map(Field::entry);
     quote! {

@@ -81,6 +81,7 @@ pub fn emit(
         } else {
             format!(" A `{}` (`@odata.type` `{}`).", &v.odata_type[1..], v.odata_type)
         };
+        let vdoc = super::docs::literal(&vdoc);
         quote! { #[doc = #vdoc] #deprecated #gate #ident(Box<#path>), }
     });
 
