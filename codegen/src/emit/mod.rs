@@ -177,6 +177,12 @@ pub fn generate(
     let mut errors = Vec::new();
     for (path, ids) in layout {
         let mut text = options.header("//", &sha256);
+        let size: usize = ids
+            .iter()
+            .filter_map(|id| formatted.get(*id)?.as_ref().ok())
+            .map(String::len)
+            .sum();
+        text.reserve(size);
         let mut error = None;
         for id in ids {
             match formatted.get(id) {

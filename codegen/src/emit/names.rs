@@ -8,6 +8,7 @@ use quote::{format_ident, quote};
 use crate::config::CrudOperation;
 use crate::model::{Model, Operation};
 use crate::naming::{self, Scope};
+use crate::repeats::FxMap;
 use crate::select::{Builder, BuilderKey, Context, Selection, Step};
 use crate::syntax::OperationKind;
 
@@ -156,11 +157,12 @@ impl Names {
                 names.flag_members.insert(qname.clone(), member);
             }
         }
+        // an inherited property is named once, not once per type that inherits it
+        let mut snake_case = FxMap::default();
         for t in &selection.types {
             if model.structured_type(t).is_some() {
-                names
-                    .fields
-                    .insert(t.clone(), field_names(model, selection, t));
+                let fields = field_names(model, selection, t, &mut snake_case);
+                names.fields.insert(t.clone(), fields);
             }
         }
         for (base, below) in &selection.polymorphic {
@@ -461,15 +463,27 @@ fn type_namespace(model: &Model, qname: &str) -> Option<String> {
 
 /// The struct fields of a structured type, claimed in declaration order (inherited properties
 /// first, then navigation properties with a selected target).
-fn field_names(model: &Model, selection: &Selection, qname: &str) -> BTreeMap<String, String> {
+/// `snake_case` keeps [`naming::field_name`] of the names seen so far.
+fn field_names<'m>(
+    model: &'m Model,
+    selection: &Selection,
+    qname: &str,
+    snake_case: &mut FxMap<&'m str, String>,
+) -> BTreeMap<String, String> {
     let mut scope = Scope::with_reserved(STRUCT_RESERVED);
     let mut out = BTreeMap::new();
+    let mut claim = |name: &'m String| {
+        let wanted = snake_case
+            .entry(name.as_str())
+            .or_insert_with(|| naming::field_name(name));
+        out.insert(name.clone(), scope.claim(wanted.clone()));
+    };
     for p in model.all_properties(qname) {
-        out.insert(p.name.clone(), scope.claim(naming::field_name(&p.name)));
+        claim(&p.name);
     }
     for n in model.all_navigation_properties(qname) {
         if selection.types.contains(&n.target) {
-            out.insert(n.name.clone(), scope.claim(naming::field_name(&n.name)));
+            claim(&n.name);
         }
     }
     out
