@@ -99,8 +99,32 @@ fn area_features_gate_builders_and_types() {
     let manifest = &files.files["Cargo.toml"];
     assert!(manifest.contains("[features]"), "{manifest}");
     assert!(
-        manifest.contains("full = [\"me\", \"users\"]"),
+        manifest.contains("full = [\"inbox\", \"me\", \"users\"]"),
         "{manifest}"
+    );
+    // the `forward` action's parameters, bound in both areas' message builders, are one struct
+    // in a file compiled with either area
+    let holders: Vec<&String> = files
+        .files
+        .iter()
+        .filter(|(_, text)| text.contains("pub struct ForwardParameters"))
+        .map(|(path, _)| path)
+        .collect();
+    assert_eq!(holders.len(), 1, "{holders:?}");
+    let declarations = &files.files["src/requests/mod.rs"];
+    let module = holders[0]
+        .trim_start_matches("src/requests/")
+        .trim_end_matches(".rs");
+    let gate = declarations
+        .lines()
+        .take_while(|line| !line.contains(&format!("mod {module};")))
+        .last()
+        .unwrap_or_default();
+    assert!(
+        gate.contains("feature = \"inbox\"")
+            && gate.contains("feature = \"me\"")
+            && gate.contains("feature = \"users\""),
+        "{module} is gated by `{gate}`"
     );
     insta::assert_snapshot!("containment_areas", concatenated(&files));
 }
@@ -706,7 +730,7 @@ fn fixture_crates_compile_without_warnings() {
     let area_sets = [
         (
             "fixture-containment-areas",
-            &["", "me", "users", "full"][..],
+            &["", "inbox", "me", "users", "full"][..],
         ),
         (
             "fixture-polymorphism-areas",
