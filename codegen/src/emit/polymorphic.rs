@@ -51,7 +51,14 @@ pub fn emit(
             }
             Some(Variant {
                 ident: format_ident!("{}", variant),
-                path: names.type_path(qname),
+                // the base type's module sees its own types by name (`use super::*`)
+                path: match (names.types.get(qname), names.types.get(&base.name)) {
+                    (Some(t), Some(b)) if t.module == b.module => {
+                        let ident = format_ident!("{}", t.ident);
+                        quote! { #ident }
+                    }
+                    _ => names.type_path(qname),
+                },
                 odata_type: format!("#{}", t.name),
                 wire_names,
                 gate: features::crossing_gate(base_areas, selection.type_areas.get(qname)),
