@@ -514,13 +514,13 @@ fn children(model: &Model, v: &Visit) -> Vec<Child> {
 fn add_types(model: &Model, options: &SelectOptions<'_>, sel: &mut Selection) {
     // With `--all` every type is selected for its own sake; an included type is one values are
     // declared with, like the types the selected builders use.
-    let mut included: Vec<String> = Vec::new();
-    let mut declared: Vec<String> = Vec::new();
+    let mut included: Vec<&str> = Vec::new();
+    let mut declared: Vec<&str> = Vec::new();
     if options.all {
-        included.extend(model.entity_types.keys().cloned());
-        included.extend(model.complex_types.keys().cloned());
-        included.extend(model.enum_types.keys().cloned());
-        included.extend(model.type_definitions.keys().cloned());
+        included.extend(model.entity_types.keys().map(String::as_str));
+        included.extend(model.complex_types.keys().map(String::as_str));
+        included.extend(model.enum_types.keys().map(String::as_str));
+        included.extend(model.type_definitions.keys().map(String::as_str));
     }
     for wanted in options.include_types {
         let found = model
@@ -530,7 +530,7 @@ fn add_types(model: &Model, options: &SelectOptions<'_>, sel: &mut Selection) {
             .chain(model.enum_types.keys())
             .chain(model.type_definitions.keys())
             .filter(|q| *q == wanted || q.rsplit('.').next() == Some(wanted.as_str()))
-            .cloned()
+            .map(String::as_str)
             .collect::<Vec<_>>();
         if found.is_empty() {
             sel.unmatched_types.push(wanted.clone());
@@ -552,13 +552,14 @@ fn add_types(model: &Model, options: &SelectOptions<'_>, sel: &mut Selection) {
     for name in &closure.types {
         if let Some(t) = model.structured_type(name) {
             for n in model.all_navigation_properties(&t.name) {
-                if closure.types.contains(&n.target) {
-                    declared.insert(n.target.clone());
+                if closure.types.contains(n.target.as_str()) {
+                    declared.insert(&n.target);
                 }
             }
         }
     }
-    sel.types = closure.types;
+    let declared: BTreeSet<String> = declared.into_iter().map(str::to_string).collect();
+    sel.types = closure.types.into_iter().map(str::to_string).collect();
     sel.polymorphic = polymorphic(model, &sel.types, &declared);
 }
 
@@ -599,73 +600,70 @@ pub(crate) fn descendants(model: &Model, name: &str) -> BTreeSet<String> {
 }
 
 /// The types a builder's operations take or return.
-fn builder_types(model: &Model, key: &BuilderKey, b: &Builder, out: &mut Vec<String>) {
+fn builder_types<'a>(model: &'a Model, key: &'a BuilderKey, b: &Builder, out: &mut Vec<&'a str>) {
     if b.operations
         .iter()
         .any(|op| !matches!(op, CrudOperation::Delete))
     {
-        out.push(key.entity_type.clone());
+        out.push(&key.entity_type);
     }
     for name in &b.bound_operations {
         for op in model.overloads(name) {
-            for p in op.call_parameters() {
-                push_type(&p.ty, out);
-            }
-            if let Some(r) = &op.return_type {
-                push_type(&r.ty, out);
-            }
+            out.extend(op.call_parameters().iter().filter_map(|p| held_type(&p.ty)));
+            out.extend(op.return_type.as_ref().and_then(|r| held_type(&r.ty)));
         }
     }
 }
 
 /// What [`type_closure`] found.
-struct Closure {
-    types: BTreeSet<String>,
+struct Closure<'a> {
+    types: BTreeSet<&'a str>,
     /// The types that values are declared with (and, with derived types, their descendants).
-    declared: BTreeSet<String>,
+    declared: BTreeSet<&'a str>,
 }
 
 /// The types and everything their values hold: base types and structural property types, and,
 /// with `derived`, the derived types of every type a value is declared with (a value of a
 /// declared type may be any of its descendants; a base type reached as a base brings none).
-fn type_closure(
-    model: &Model,
-    included: Vec<String>,
-    declared: Vec<String>,
+fn type_closure<'a>(
+    model: &'a Model,
+    included: Vec<&'a str>,
+    declared: Vec<&'a str>,
     derived: bool,
     foreign: &BTreeSet<&String>,
-) -> Closure {
+) -> Closure<'a> {
     let mut out = Closure {
         types: BTreeSet::new(),
         declared: BTreeSet::new(),
     };
-    let mut work: Vec<(String, bool)> = included.into_iter().map(|n| (n, false)).collect();
+    let mut work: Vec<(&str, bool)> = included.into_iter().map(|n| (n, false)).collect();
     work.extend(declared.into_iter().map(|n| (n, true)));
     while let Some((name, is_declared)) = work.pop() {
         if is_declared
-            && out.declared.insert(name.clone())
+            && out.declared.insert(name)
             && derived
-            && let Some(t) = model.structured_type(&name)
+            && let Some(t) = model.structured_type(name)
         {
             work.extend(
                 t.derived_types
                     .iter()
                     .filter(|d| !foreign.contains(d))
-                    .map(|d| (d.clone(), true)),
+                    .map(|d| (d.as_str(), true)),
             );
         }
-        if !out.types.insert(name.clone()) {
+        if !out.types.insert(name) {
             continue;
         }
-        if let Some(t) = model.structured_type(&name) {
+        if let Some(t) = model.structured_type(name) {
             if let Some(b) = &t.base_type {
-                work.push((b.clone(), false));
+                work.push((b, false));
             }
-            let mut held = Vec::new();
-            for p in &t.properties {
-                push_type(&p.ty, &mut held);
-            }
-            work.extend(held.into_iter().map(|n| (n, true)));
+            work.extend(
+                t.properties
+                    .iter()
+                    .filter_map(|p| held_type(&p.ty))
+                    .map(|n| (n, true)),
+            );
         }
     }
     out
@@ -717,11 +715,11 @@ fn assign_areas(model: &Model, sel: &mut Selection, derived: bool) {
                 .map(|f| (f.as_str(), &entry.builder.entity_type))
         })
         .collect();
-    let mut type_areas: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut polymorphic_areas: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut type_areas: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    let mut polymorphic_areas: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     // builders with the same areas share one closure: a closure of a union is the union of the
     // closures
-    let mut used_by_areas: BTreeMap<&BTreeSet<String>, Vec<String>> = BTreeMap::new();
+    let mut used_by_areas: BTreeMap<&BTreeSet<String>, Vec<&str>> = BTreeMap::new();
     for (key, areas) in &builder_areas {
         if let Some(b) = sel.builders.get(key) {
             builder_types(model, key, b, used_by_areas.entry(areas).or_default());
@@ -741,21 +739,21 @@ fn assign_areas(model: &Model, sel: &mut Selection, derived: bool) {
             type_areas
                 .entry(t)
                 .or_default()
-                .extend(areas.iter().cloned());
+                .extend(areas.iter().map(String::as_str));
         }
         for t in closure.declared {
-            if sel.polymorphic.contains_key(&t) {
+            if sel.polymorphic.contains_key(t) {
                 polymorphic_areas
                     .entry(t)
                     .or_default()
-                    .extend(areas.iter().cloned());
+                    .extend(areas.iter().map(String::as_str));
             }
         }
     }
     for t in &sel.types {
-        if !type_areas.contains_key(t) {
-            type_areas.insert(t.clone(), [EXTRA_TYPES_FEATURE.to_string()].into());
-        }
+        type_areas
+            .entry(t)
+            .or_insert_with(|| [EXTRA_TYPES_FEATURE].into());
     }
     // A type no area reaches may still hold polymorphic values; navigation targets are not in
     // any closure: their enums compile wherever the base type does.
@@ -763,37 +761,47 @@ fn assign_areas(model: &Model, sel: &mut Selection, derived: bool) {
         let Some(t) = model.structured_type(name) else {
             continue;
         };
-        let extra = type_areas[name].contains(EXTRA_TYPES_FEATURE);
-        let mut held = Vec::new();
-        for p in &t.properties {
-            push_type(&p.ty, &mut held);
+        if !type_areas[name.as_str()].contains(EXTRA_TYPES_FEATURE) {
+            continue;
         }
-        for h in held {
-            if extra && sel.polymorphic.contains_key(&h) {
+        for h in t.properties.iter().filter_map(|p| held_type(&p.ty)) {
+            if sel.polymorphic.contains_key(h) {
                 polymorphic_areas
                     .entry(h)
                     .or_default()
-                    .insert(EXTRA_TYPES_FEATURE.to_string());
+                    .insert(EXTRA_TYPES_FEATURE);
             }
         }
     }
     for t in sel.polymorphic.keys() {
-        if !polymorphic_areas.contains_key(t)
-            && let Some(areas) = type_areas.get(t)
+        if !polymorphic_areas.contains_key(t.as_str())
+            && let Some(areas) = type_areas.get(t.as_str())
         {
-            polymorphic_areas.insert(t.clone(), areas.clone());
+            polymorphic_areas.insert(t, areas.clone());
         }
     }
+    let owned = |map: BTreeMap<&str, BTreeSet<&str>>| -> BTreeMap<String, BTreeSet<String>> {
+        map.into_iter()
+            .map(|(t, areas)| {
+                let areas = areas.into_iter().map(str::to_string).collect();
+                (t.to_string(), areas)
+            })
+            .collect()
+    };
+    let polymorphic_areas = owned(polymorphic_areas);
+    let type_areas = owned(type_areas);
     sel.polymorphic_areas = polymorphic_areas;
     sel.builder_areas = builder_areas;
     sel.type_areas = type_areas;
 }
 
-fn push_type(t: &TypeUse, out: &mut Vec<String>) {
-    if let TypeRef::Entity(n) | TypeRef::Complex(n) | TypeRef::Enum(n) | TypeRef::Definition(n) =
-        &t.ty
-    {
-        out.push(n.clone());
+/// The named type a value of `t` holds (an entity, complex or enum type or a type definition).
+fn held_type(t: &TypeUse) -> Option<&str> {
+    match &t.ty {
+        TypeRef::Entity(n) | TypeRef::Complex(n) | TypeRef::Enum(n) | TypeRef::Definition(n) => {
+            Some(n)
+        }
+        _ => None,
     }
 }
 
