@@ -85,6 +85,22 @@ impl ObjectReader {
         }
     }
 
+    /// Fails when one of `names` is still in the object once taken: its value did not fit the
+    /// declared type (see [`take`](ObjectReader::take)). The error names the property and the
+    /// JSON kind found, never the value.
+    pub fn reject_misfits<E: serde::de::Error>(&self, names: &[&str]) -> Result<(), E> {
+        match names
+            .iter()
+            .find_map(|n| self.properties.get(*n).map(|v| (n, v)))
+        {
+            None => Ok(()),
+            Some((name, value)) => Err(E::custom(format_args!(
+                "the value of `{name}` does not fit its declared type (found {})",
+                json_kind(value)
+            ))),
+        }
+    }
+
     /// The properties that were not taken, and those whose value did not match their type.
     pub fn rest(self) -> BTreeMap<String, Value> {
         self.properties.into_iter().collect()

@@ -8,14 +8,26 @@
 #[macro_export]
 macro_rules! object_impls {
     ($($model:ty),* $(,)?) => {$(
-        impl $crate::serde::Serialize for $model {
-            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                $crate::serialize_object(self, ::core::option::Option::None, serializer)
-            }
-        }
+        $crate::__write_impls!($model);
         impl<'de> $crate::serde::Deserialize<'de> for $model {
             fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
                 $crate::deserialize_object(deserializer)
+            }
+        }
+    )*};
+}
+
+/// `Serialize` and `Debug` through the type's [`Object`](crate::Object) impl.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __write_impls {
+    ($model:ty) => {
+        impl $crate::serde::Serialize for $model {
+            fn serialize<S: $crate::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                $crate::serialize_object(self, ::core::option::Option::None, serializer)
             }
         }
         impl ::core::fmt::Debug for $model {
@@ -23,7 +35,7 @@ macro_rules! object_impls {
                 $crate::debug_object(self, f)
             }
         }
-    )*};
+    };
 }
 
 /// The JSON of a generated model: `object!(Group { display_name("displayName"), ... })`
@@ -53,8 +65,11 @@ macro_rules! object {
 }
 
 /// The JSON object an action's parameters travel in: like [`object!`] for a struct of
-/// parameters, without `@odata.type` and without other properties (a parameter that does not fit
-/// its type reads as `None`).
+/// parameters, without `@odata.type` and without other properties. Reading is strict where a
+/// model's is lenient: a struct of parameters has no map to keep a value in, so a parameter whose
+/// value does not fit its type is an error
+/// ([`ObjectReader::reject_misfits`](crate::ObjectReader::reject_misfits)); properties that are
+/// not parameters are ignored.
 #[macro_export]
 macro_rules! parameters {
     ($parameters:ident { $( $field:ident($name:literal) ),* $(,)? }) => {
@@ -68,7 +83,15 @@ macro_rules! parameters {
                 $( $crate::Property::write_property(&self.$field, object, $name); )*
             }
         }
-        $crate::object_impls!($parameters);
+        impl<'de> $crate::serde::Deserialize<'de> for $parameters {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                let mut object = $crate::ObjectReader::read(deserializer)?;
+                let value = Self { $( $field: $crate::Property::read_property(&mut object, $name), )* };
+                object.reject_misfits(&[$($name),*])?;
+                ::core::result::Result::Ok(value)
+            }
+        }
+        $crate::__write_impls!($parameters);
     };
 }
 
@@ -193,7 +216,7 @@ macro_rules! __polymorphic_accessor {
 /// The methods and impls of a generated open enum, from a table of its members:
 /// `open_enum!(Color, "a `ns.color` member name", sentinel = UnknownFutureValue { Red("red", 0), ... })`
 /// gives `MEMBERS`, `as_str`, `value`, `from_value`, `is_unknown` (true for `UnknownValue` and
-/// the optional sentinel member), `From<&str>`, and through [`enum_impls!`] `FromStr`, `Display`,
+/// the optional sentinel member), `From<&str>`, and through [`enum_impls!`](crate::enum_impls) `FromStr`, `Display`,
 /// `Serialize` and `Deserialize`. The enum declares the listed variants and
 /// `UnknownValue(String)`.
 #[macro_export]
@@ -493,6 +516,14 @@ mod tests {
             format!("{back:?}"),
             r#"RenameParameters {"displayName":"n","count":2}"#
         );
+        // null and missing are None; other properties are ignored
+        let sparse: RenameParameters =
+            serde_json::from_value(json!({"displayName": null, "other": [1]})).unwrap();
+        assert_eq!(sparse, RenameParameters::default());
+        // a parameter whose value does not fit is an error, not a silent None
+        let err = serde_json::from_value::<RenameParameters>(json!({"count": "two"})).unwrap_err();
+        assert!(err.to_string().contains("`count`"), "{err}");
+        assert!(err.to_string().contains("string"), "{err}");
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! After a failed range (a 429 or 5xx, a transport error, a timeout, or 416 for bytes the
 //! session already has), the uploader waits (`Retry-After`, else the policy's backoff), asks the
 //! session where it stands (`GET uploadUrl`, `nextExpectedRanges`) and goes on from there,
-//! within the client's [`RetryPolicy`](crate::RetryPolicy) per range. A stream is never read
+//! within the client's [`RetryPolicy`] per range. A stream is never read
 //! twice: the bytes of the range in flight stay in memory until the session acknowledges them,
 //! so a resume sends the same bytes again, not the stream's next ones.
 
