@@ -202,7 +202,7 @@ pub fn generate(
             Some(e) => errors.push(Diagnostic::error(
                 path,
                 Pos { line: 1, col: 1 },
-                format!("internal error: generated code does not parse: {e}"),
+                format!("internal error: {e}"),
             )),
         }
     }
@@ -260,7 +260,8 @@ impl ApiVersion {
     }
 }
 
-/// A formatted piece, or why it does not parse; and whether it declares a named item.
+/// A formatted piece, or why there is none (it does not parse, or building it panicked); and
+/// whether it declares a named item.
 type Formatted = (Result<String, String>, bool);
 
 /// Builds the tokens of an item on a formatting thread.
@@ -300,8 +301,24 @@ fn format(tokens: TokenStream) -> Formatted {
     let declares = layout::declares_items(&tokens);
     let text = syn::parse2::<syn::File>(tokens)
         .map(|file| prettyplease::unparse(&file))
-        .map_err(|e| e.to_string());
+        .map_err(|e| format!("generated code does not parse: {e}"));
     (text, declares)
+}
+
+/// Builds a job's tokens and formats them. A panic while building is that piece's error: the
+/// worker goes on with the next job, so the other pieces (and the files they make) are kept.
+fn build_and_format(job: Job<'_>) -> Formatted {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)) {
+        Ok(tokens) => format(tokens),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .copied()
+                .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+                .unwrap_or("no message");
+            (Err(format!("building an item panicked: {message}")), false)
+        }
+    }
 }
 
 impl<'scope> Pieces<'scope> {
@@ -323,7 +340,7 @@ impl<'scope> Pieces<'scope> {
                             Err(_) => break,
                         };
                         let Ok((id, job)) = job else { break };
-                        done.push((id, format(job())));
+                        done.push((id, build_and_format(job)));
                     }
                     done
                 })
@@ -479,5 +496,35 @@ fn lib_rs(
         /// [`API_VERSION`] as the runtime's type: the version every request builder of this crate
         /// sends to, whatever the client's.
         pub const PINNED_API_VERSION: odata_runtime::ApiVersion = odata_runtime::ApiVersion::#variant;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_piece_that_fails_leaves_the_others() {
+        let (ids, formatted) = std::thread::scope(|scope| {
+            let mut pieces = Pieces::start(scope);
+            let ids = [
+                pieces.item(None, || quote! { pub struct A; }).piece,
+                pieces.item(None, || panic!("no tokens for B")).piece,
+                pieces.item(None, || quote! { pub struct ; }).piece,
+                pieces.item(None, || quote! { pub struct D; }).piece,
+            ];
+            (ids, pieces.finish())
+        });
+        let [a, b, c, d] = ids.map(|id| formatted.get(id).cloned());
+        assert_eq!(a, Some(Ok("pub struct A;\n".to_string())));
+        assert_eq!(
+            b,
+            Some(Err("building an item panicked: no tokens for B".to_string()))
+        );
+        assert!(
+            matches!(&c, Some(Err(e)) if e.starts_with("generated code does not parse: ")),
+            "{c:?}"
+        );
+        assert_eq!(d, Some(Ok("pub struct D;\n".to_string())));
     }
 }
