@@ -42,25 +42,38 @@ fn generate_with(path: &Path, use_overlay: bool) -> GeneratedFiles {
 }
 
 /// The file without its `@generated` line and without the `blockChat` field (its doc and
-/// declaration, and its entry in the `object!` table), its whitespace runs made one space (the
-/// table is filled into lines, which one entry less reflows).
+/// declaration, and its entry in the `object!` table). The tables' whitespace runs are made one
+/// space: a table is filled into lines, which one entry less reflows.
 fn without_block_chat(text: &str) -> String {
     let lines: Vec<&str> = text.lines().skip(1).collect();
-    let mut out = Vec::new();
+    let mut out: Vec<String> = Vec::new();
+    let mut table: Option<String> = None;
     let mut i = 0;
     while i < lines.len() {
-        if lines[i].contains("Indicates if sessions to block chat function") {
-            while i < lines.len() && !lines[i].contains("pub block_chat:") {
+        let line = lines[i];
+        i += 1;
+        if line.contains("Indicates if sessions to block chat function") {
+            while i < lines.len() && !lines[i - 1].contains("pub block_chat:") {
                 i += 1;
             }
-            i += 1;
             continue;
         }
-        out.push(lines[i]);
-        i += 1;
+        if let Some(t) = &mut table {
+            t.push(' ');
+            t.push_str(line);
+            if line == ");" {
+                let t = table.take().unwrap_or_default();
+                let t = t.replace("block_chat(\"blockChat\"),", "");
+                out.push(t.split_whitespace().collect::<Vec<_>>().join(" "));
+            }
+        } else if line.starts_with("odata_runtime::") && line.ends_with("!(") {
+            table = Some(line.to_string());
+        } else {
+            out.push(line.to_string());
+        }
     }
-    let text = out.join("\n").replace("block_chat(\"blockChat\"),", "");
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    out.extend(table);
+    out.join("\n")
 }
 
 #[test]
