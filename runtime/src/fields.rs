@@ -88,7 +88,7 @@ impl ObjectReader {
     /// Fails when one of `names` is still in the object once taken: its value did not fit the
     /// declared type (see [`take`](ObjectReader::take)). The error names the property and the
     /// JSON kind found, never the value.
-    pub fn reject_misfits<E: serde::de::Error>(&self, names: &[&str]) -> Result<(), E> {
+    fn reject_misfits<E: serde::de::Error>(&self, names: &[&str]) -> Result<(), E> {
         match names
             .iter()
             .find_map(|n| self.properties.get(*n).map(|v| (n, v)))
@@ -101,9 +101,10 @@ impl ObjectReader {
         }
     }
 
-    /// The properties that were not taken, and those whose value did not match their type.
-    pub fn rest(self) -> BTreeMap<String, Value> {
-        self.properties.into_iter().collect()
+    /// Takes the properties that were not taken, and those whose value did not match their
+    /// type.
+    pub fn rest(&mut self) -> BTreeMap<String, Value> {
+        std::mem::take(&mut self.properties).into_iter().collect()
     }
 
     /// The qualified name of the object's `@odata.type`, without the leading `#`
@@ -125,8 +126,9 @@ impl ObjectReader {
 /// return, so a model's impl is one plain line per property, which keeps large crates quick to
 /// compile.
 pub trait Object: Sized {
-    /// Builds the value from the object's properties.
-    fn read_object(object: ObjectReader) -> Self;
+    /// Builds the value from the object's properties, taking those it reads; what it leaves is
+    /// for the caller to check.
+    fn read_object(object: &mut ObjectReader) -> Self;
     /// Writes every property, `@odata.type` first (see [`ObjectWriter::odata_type`]).
     fn write_object<M: SerializeMap>(&self, object: &mut ObjectWriter<M>);
 }
@@ -177,7 +179,20 @@ pub fn serialize_object<T: Object, S: Serializer>(
 pub fn deserialize_object<'de, T: Object, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<T, D::Error> {
-    Ok(T::read_object(ObjectReader::read(deserializer)?))
+    Ok(T::read_object(&mut ObjectReader::read(deserializer)?))
+}
+
+/// Deserializes the parameters of an action from a JSON object. Where a model is lenient, a
+/// parameter whose value does not fit its type is an error naming it (a struct of parameters has
+/// no map to keep the value in); properties that are not in `names` are ignored.
+pub fn deserialize_parameters<'de, T: Object, D: Deserializer<'de>>(
+    deserializer: D,
+    names: &[&str],
+) -> Result<T, D::Error> {
+    let mut object = ObjectReader::read(deserializer)?;
+    let value = T::read_object(&mut object);
+    object.reject_misfits(names)?;
+    Ok(value)
 }
 
 /// Formats a model for `Debug`: its type's name and the JSON it serializes to, which shows the
@@ -494,7 +509,7 @@ mod tests {
         second: Nullable<i64>,
     }
     impl Object for Pair {
-        fn read_object(mut object: ObjectReader) -> Self {
+        fn read_object(object: &mut ObjectReader) -> Self {
             Pair {
                 first: object.take("first"),
                 second: object.take_nullable("second"),

@@ -63,7 +63,7 @@ pub use delta::{Delta, DeltaPage, Removed, RemovedReason, navigation_delta};
 pub use error::{Error, GraphError, HttpError, InnerError, TransportError, TransportErrorKind};
 pub use fields::{
     Object, ObjectReader, ObjectWriter, Property, debug_object, deserialize_object,
-    deserialize_str, serialize_object,
+    deserialize_parameters, deserialize_str, serialize_object,
 };
 pub use nullable::Nullable;
 pub use operation::{Operation, search_clause};

@@ -47,10 +47,10 @@ macro_rules! __write_impls {
 macro_rules! object {
     ($model:ident { $( $(#[$attr:meta])* $field:ident($name:literal) ),* $(,)? }) => {
         impl $crate::Object for $model {
-            fn read_object(mut object: $crate::ObjectReader) -> Self {
+            fn read_object(object: &mut $crate::ObjectReader) -> Self {
                 Self {
                     odata_type: object.take("@odata.type"),
-                    $( $(#[$attr])* $field: $crate::Property::read_property(&mut object, $name), )*
+                    $( $(#[$attr])* $field: $crate::Property::read_property(object, $name), )*
                     additional_properties: object.rest(),
                 }
             }
@@ -67,16 +67,15 @@ macro_rules! object {
 /// The JSON object an action's parameters travel in: like [`object!`] for a struct of
 /// parameters, without `@odata.type` and without other properties. Reading is strict where a
 /// model's is lenient: a struct of parameters has no map to keep a value in, so a parameter whose
-/// value does not fit its type is an error
-/// ([`ObjectReader::reject_misfits`](crate::ObjectReader::reject_misfits)); properties that are
-/// not parameters are ignored.
+/// value does not fit its type is an error ([`deserialize_parameters`](crate::deserialize_parameters));
+/// properties that are not parameters are ignored.
 #[macro_export]
 macro_rules! parameters {
     ($parameters:ident { $( $field:ident($name:literal) ),* $(,)? }) => {
         impl $crate::Object for $parameters {
-            fn read_object(mut object: $crate::ObjectReader) -> Self {
-                let _ = &mut object;
-                Self { $( $field: $crate::Property::read_property(&mut object, $name), )* }
+            fn read_object(object: &mut $crate::ObjectReader) -> Self {
+                let _ = &object;
+                Self { $( $field: $crate::Property::read_property(object, $name), )* }
             }
             fn write_object<M: $crate::serde::ser::SerializeMap>(&self, object: &mut $crate::ObjectWriter<M>) {
                 let _ = &object;
@@ -85,10 +84,7 @@ macro_rules! parameters {
         }
         impl<'de> $crate::serde::Deserialize<'de> for $parameters {
             fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                let mut object = $crate::ObjectReader::read(deserializer)?;
-                let value = Self { $( $field: $crate::Property::read_property(&mut object, $name), )* };
-                object.reject_misfits(&[$($name),*])?;
-                ::core::result::Result::Ok(value)
+                $crate::deserialize_parameters(deserializer, &[$($name),*])
             }
         }
         $crate::__write_impls!($parameters);
@@ -180,15 +176,15 @@ macro_rules! __polymorphic_impls {
 
         impl<'de> $crate::serde::Deserialize<'de> for $any {
             fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                let object = $crate::ObjectReader::read(deserializer)?;
+                let mut object = $crate::ObjectReader::read(deserializer)?;
                 ::core::result::Result::Ok(match object.type_name().as_deref() {
                     $(
                         $(#[$gate])*
                         ::core::option::Option::Some($name $(| $alias)*) => {
-                            Self::$variant(::std::boxed::Box::new($crate::Object::read_object(object)))
+                            Self::$variant(::std::boxed::Box::new($crate::Object::read_object(&mut object)))
                         }
                     )*
-                    _ => Self::$base(::std::boxed::Box::new($crate::Object::read_object(object))),
+                    _ => Self::$base(::std::boxed::Box::new($crate::Object::read_object(&mut object))),
                 })
             }
         }
