@@ -35,15 +35,12 @@ pub(crate) struct Item {
     pub declares: bool,
 }
 
-/// Whether `tokens` declare a named item at their top level (`impl` blocks and macro calls such
-/// as `object_impls!` name nothing).
-pub(crate) fn declares_items(tokens: &TokenStream) -> bool {
-    tokens.clone().into_iter().any(|t| {
-        matches!(&t, proc_macro2::TokenTree::Ident(i)
-            if ["struct", "enum", "union", "type", "fn", "const", "static", "trait", "mod", "use"]
-                .iter()
-                .any(|k| i == k))
-    })
+/// Whether `file` declares a named item (`impl` blocks and macro calls such as `object_impls!`
+/// name nothing).
+pub(crate) fn declares_items(file: &syn::File) -> bool {
+    file.items
+        .iter()
+        .any(|i| !matches!(i, syn::Item::Impl(_) | syn::Item::Macro(_)))
 }
 
 /// A module to lay out: `dir` is its folder (`src/models`, `src/models/security`,
@@ -272,17 +269,21 @@ mod tests {
 
     #[test]
     fn impls_and_macro_calls_declare_nothing() {
-        let impls = quote! {
+        let file = |tokens: TokenStream| syn::parse2::<syn::File>(tokens).expect("parses");
+        let impls = file(quote! {
             impl AnyEntity { pub fn id(&self) -> &str { "" } }
             impl From<Entity> for AnyEntity { fn from(v: Entity) -> Self { todo!() } }
             odata_runtime::object_impls!(Entity);
-        };
+        });
         assert!(!declares_items(&impls));
-        assert!(declares_items(
-            &quote! { #[derive(Clone)] pub struct Entity {} }
-        ));
-        assert!(declares_items(
-            &quote! { pub enum AnyEntity { Entity(Box<Entity>) } }
-        ));
+        let declared = [
+            quote! { #[derive(Clone)] pub struct Entity {} },
+            quote! { pub enum AnyEntity { Entity(Box<Entity>) } },
+            quote! { impl Entity {} pub fn helper() {} },
+            quote! { pub use in_users::*; },
+        ];
+        for tokens in declared {
+            assert!(declares_items(&file(tokens.clone())), "{tokens}");
+        }
     }
 }

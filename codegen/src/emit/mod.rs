@@ -298,11 +298,13 @@ impl std::fmt::Debug for Pieces<'_> {
 /// Formats `tokens` as a file; says whether they declare a named item (see
 /// [`layout::declares_items`]).
 fn format(tokens: TokenStream) -> Formatted {
-    let declares = layout::declares_items(&tokens);
-    let text = syn::parse2::<syn::File>(tokens)
-        .map(|file| prettyplease::unparse(&file))
-        .map_err(|e| format!("generated code does not parse: {e}"));
-    (text, declares)
+    match syn::parse2::<syn::File>(tokens) {
+        Ok(file) => (
+            Ok(prettyplease::unparse(&file)),
+            layout::declares_items(&file),
+        ),
+        Err(e) => (Err(format!("generated code does not parse: {e}")), false),
+    }
 }
 
 /// Builds a job's tokens and formats them. A panic while building is that piece's error: the
