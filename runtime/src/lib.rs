@@ -43,6 +43,7 @@ mod macros;
 mod nullable;
 mod operation;
 mod paging;
+mod polymorphic;
 mod request;
 mod resource;
 mod response;
@@ -68,6 +69,10 @@ pub use fields::{
 pub use nullable::Nullable;
 pub use operation::{Operation, search_clause};
 pub use paging::{Items, Paged, Pages};
+pub use polymorphic::{
+    Polymorphic, ReadVariant, VariantOf, VariantVisitor, clone_polymorphic, debug_polymorphic,
+    deserialize_polymorphic, eq_polymorphic, read_variant, serialize_polymorphic,
+};
 pub use request::{Request, path_segment, url_literal};
 #[cfg(feature = "reqwest")]
 pub use reqwest_transport::ReqwestTransport;

@@ -103,7 +103,8 @@ macro_rules! parameters {
 /// ```
 ///
 /// gives `odata_type()`, `additional_properties()`, a reader per listed property of the base
-/// type, `From` each variant's type, and `Serialize` / `Deserialize`: a value is read into the
+/// type, `From` each variant's type, [`Polymorphic`](crate::Polymorphic), and through it `Clone`,
+/// `PartialEq`, `Debug` (as derived), `Serialize` and `Deserialize`: a value is read into the
 /// variant its `@odata.type` names (any of the listed names, without `#`), else into the base
 /// variant, and written with the variant's `@odata.type` when it has none of its own. Attributes
 /// of a variant (a `cfg` gate) apply to everything that names it.
@@ -161,31 +162,45 @@ macro_rules! __polymorphic_impls {
             }
         )*
 
-        impl $crate::serde::Serialize for $any {
-            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+        impl $crate::Polymorphic for $any {
+            const VARIANTS: &'static [(&'static [&'static str], $crate::ReadVariant<Self>)] = &[
+                $( $(#[$gate])* (&[$name $(, $alias)*], $crate::read_variant::<$ty, Self>), )*
+            ];
+            const BASE: $crate::ReadVariant<Self> = $crate::read_variant::<$base_ty, Self>;
+            fn visit<'a, V: $crate::VariantVisitor<'a, Self>>(&'a self, visitor: V) -> V::Output {
                 match self {
-                    Self::$base(v) => $crate::serialize_object(v.as_ref(), ::core::option::Option::None, serializer),
-                    $( $(#[$gate])* Self::$variant(v) => $crate::serialize_object(
-                        v.as_ref(),
+                    Self::$base(v) => visitor.visit(&**v, ::core::stringify!($base), ::core::option::Option::None),
+                    $( $(#[$gate])* Self::$variant(v) => visitor.visit(
+                        &**v,
+                        ::core::stringify!($variant),
                         ::core::option::Option::Some(::core::concat!("#", $name)),
-                        serializer,
                     ), )*
                 }
             }
         }
-
+        impl ::core::clone::Clone for $any {
+            fn clone(&self) -> Self {
+                $crate::clone_polymorphic(self)
+            }
+        }
+        impl ::core::cmp::PartialEq for $any {
+            fn eq(&self, other: &Self) -> bool {
+                $crate::eq_polymorphic(self, other)
+            }
+        }
+        impl ::core::fmt::Debug for $any {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                $crate::debug_polymorphic(self, f)
+            }
+        }
+        impl $crate::serde::Serialize for $any {
+            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                $crate::serialize_polymorphic(self, serializer)
+            }
+        }
         impl<'de> $crate::serde::Deserialize<'de> for $any {
             fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                let mut object = $crate::ObjectReader::read(deserializer)?;
-                ::core::result::Result::Ok(match object.type_name().as_deref() {
-                    $(
-                        $(#[$gate])*
-                        ::core::option::Option::Some($name $(| $alias)*) => {
-                            Self::$variant(::std::boxed::Box::new($crate::Object::read_object(&mut object)))
-                        }
-                    )*
-                    _ => Self::$base(::std::boxed::Box::new($crate::Object::read_object(&mut object))),
-                })
+                $crate::deserialize_polymorphic(deserializer)
             }
         }
     };
@@ -381,7 +396,6 @@ mod tests {
     }
     crate::object!(GatedPolicy { id("id"), note("note") });
 
-    #[derive(Debug, Clone, PartialEq)]
     pub enum AnyPolicy {
         Policy(Box<Policy>),
         IosPolicy(Box<IosPolicy>),
@@ -493,6 +507,50 @@ mod tests {
         #[allow(deprecated)]
         let note = base.note();
         assert!(note.is_absent());
+    }
+
+    #[test]
+    fn polymorphic_clone_eq_and_debug_go_by_variant() {
+        let ios = AnyPolicy::from(IosPolicy {
+            id: Some("a".into()),
+            pin: Some(4),
+            ..Default::default()
+        });
+        let copy = ios.clone();
+        assert!(matches!(&copy, AnyPolicy::IosPolicy(p) if p.pin == Some(4)));
+        assert_eq!(copy, ios);
+        let AnyPolicy::IosPolicy(mut changed) = copy else {
+            unreachable!()
+        };
+        changed.pin = Some(5);
+        assert_ne!(AnyPolicy::IosPolicy(changed), ios);
+        // the same properties in another variant are another value
+        let base = AnyPolicy::from(Policy {
+            id: Some("a".into()),
+            ..Default::default()
+        });
+        let bare_ios = AnyPolicy::from(IosPolicy {
+            id: Some("a".into()),
+            ..Default::default()
+        });
+        assert_ne!(base, bare_ios);
+        assert_ne!(bare_ios, base);
+        assert_eq!(base, base.clone());
+        // as derived: the variant's name around the value's own Debug
+        assert_eq!(
+            format!("{ios:?}"),
+            r#"IosPolicy(IosPolicy {"id":"a","pinLength":4})"#
+        );
+        assert_eq!(format!("{base:?}"), r#"Policy(Policy {"id":"a"})"#);
+        assert!(format!("{ios:#?}").starts_with("IosPolicy(\n    IosPolicy {\n"));
+    }
+
+    #[test]
+    fn polymorphic_table_names_each_derived_variant() {
+        use crate::Polymorphic;
+        let names: Vec<&[&str]> = AnyPolicy::VARIANTS.iter().map(|(n, _)| *n).collect();
+        // the gated-out variant is not in the table
+        assert_eq!(names, [&["ns.iosPolicy", "alias.iosPolicy"][..]]);
     }
 
     #[test]

@@ -152,7 +152,6 @@ pub fn emit(
     quote! {
         #[doc = #doc]
         #deprecated
-        #[derive(Debug, Clone, PartialEq)]
         pub enum #ident {
             #( #decls )*
         }
