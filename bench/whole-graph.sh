@@ -5,8 +5,8 @@
 # of them (`full`): wall, CPU (user+sys, rustc included) and peak RSS, and the target folder sizes.
 #
 # The crate is checked without incremental compilation, as Cargo builds a git or registry
-# dependency and as README.md advises for a path dependency; CARGO_INCREMENTAL=1 measures Cargo's
-# default for a path dependency instead (a first check about 30 % slower on the whole v1.0 crate).
+# dependency; CARGO_INCREMENTAL=1 measures Cargo's default for a path dependency instead (a first
+# check about 30 % slower on the whole v1.0 crate; README.md says when to turn it off).
 #
 # usage: bench/whole-graph.sh [DOCUMENT...]   (default: the three Graph documents of the corpus)
 set -euo pipefail

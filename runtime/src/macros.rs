@@ -107,7 +107,8 @@ macro_rules! parameters {
 /// `PartialEq`, `Debug` (as derived), `Serialize` and `Deserialize`: a value is read into the
 /// variant its `@odata.type` names (any of the listed names, without `#`), else into the base
 /// variant, and written with the variant's `@odata.type` when it has none of its own. Attributes
-/// of a variant (a `cfg` gate) apply to everything that names it.
+/// of a variant (a `cfg` gate) apply to everything that names it. The enum derives none of
+/// these traits itself (a crate generated before the macro gave them must be regenerated).
 #[macro_export]
 macro_rules! polymorphic {
     ($any:ident $variants:tt $( $(#[$attr:meta])* $method:ident($field:ident, $name:literal) -> $ty:ty; )*) => {
@@ -388,6 +389,15 @@ mod tests {
     });
 
     #[derive(Clone, PartialEq, Default)]
+    pub struct AndroidPolicy {
+        pub odata_type: Option<String>,
+        pub id: Option<String>,
+        pub note: Nullable<String>,
+        pub additional_properties: BTreeMap<String, Value>,
+    }
+    crate::object!(AndroidPolicy { id("id"), note("note") });
+
+    #[derive(Clone, PartialEq, Default)]
     pub struct GatedPolicy {
         pub odata_type: Option<String>,
         pub id: Option<String>,
@@ -401,12 +411,16 @@ mod tests {
         IosPolicy(Box<IosPolicy>),
         #[cfg(any())]
         GatedPolicy(Box<GatedPolicy>),
+        #[cfg(test)]
+        AndroidPolicy(Box<AndroidPolicy>),
     }
     crate::polymorphic!(AnyPolicy {
         Policy(Policy),
         IosPolicy(IosPolicy, "ns.iosPolicy" | "alias.iosPolicy"),
         #[cfg(any())]
         GatedPolicy(GatedPolicy, "ns.gatedPolicy"),
+        #[cfg(test)]
+        AndroidPolicy(AndroidPolicy, "ns.androidPolicy"),
     }
         id(id, "id") -> Option<String>;
         #[deprecated]
@@ -542,15 +556,31 @@ mod tests {
             r#"IosPolicy(IosPolicy {"id":"a","pinLength":4})"#
         );
         assert_eq!(format!("{base:?}"), r#"Policy(Policy {"id":"a"})"#);
-        assert!(format!("{ios:#?}").starts_with("IosPolicy(\n    IosPolicy {\n"));
+        assert_eq!(
+            format!("{ios:#?}"),
+            "IosPolicy(\n    IosPolicy {\n      \"id\": \"a\",\n      \"pinLength\": 4\n    },\n)"
+        );
     }
 
     #[test]
     fn polymorphic_table_names_each_derived_variant() {
         use crate::Polymorphic;
         let names: Vec<&[&str]> = AnyPolicy::VARIANTS.iter().map(|(n, _)| *n).collect();
-        // the gated-out variant is not in the table
-        assert_eq!(names, [&["ns.iosPolicy", "alias.iosPolicy"][..]]);
+        // the gated-out variant is not in the table, the gated-in one is
+        assert_eq!(
+            names,
+            [
+                &["ns.iosPolicy", "alias.iosPolicy"][..],
+                &["ns.androidPolicy"][..]
+            ]
+        );
+        let android: AnyPolicy =
+            serde_json::from_value(json!({"@odata.type": "#ns.androidPolicy", "id": "d"})).unwrap();
+        assert!(matches!(&android, AnyPolicy::AndroidPolicy(p) if p.id.as_deref() == Some("d")));
+        assert_eq!(
+            serde_json::to_value(AnyPolicy::from(AndroidPolicy::default())).unwrap(),
+            json!({"@odata.type": "#ns.androidPolicy"})
+        );
     }
 
     #[test]

@@ -22,7 +22,8 @@ pub trait VariantVisitor<'a, A> {
     /// What the visit gives.
     type Output;
     /// Visits `value`, held by the variant named `variant`; `odata_type` is the `@odata.type`
-    /// the variant stands for (`None` for the base variant).
+    /// the variant stands for, with its `#` (`#microsoft.graph.iosPolicy`; `None` for the base
+    /// variant).
     fn visit<T: VariantOf<A>>(
         self,
         value: &'a T,
@@ -34,7 +35,9 @@ pub trait VariantVisitor<'a, A> {
 /// Reads a value of one variant of the polymorphic enum `A` (see [`read_variant`]).
 pub type ReadVariant<A> = fn(&mut ObjectReader) -> A;
 
-/// A generated polymorphic enum (see [`polymorphic!`](crate::polymorphic)).
+/// A generated polymorphic enum, implemented by [`polymorphic!`](crate::polymorphic). Its
+/// `Clone` and `PartialEq` rely on what the macro guarantees: each variant holds a type of its
+/// own, and that type's `Into` gives back that variant.
 pub trait Polymorphic: Sized + 'static {
     /// Each derived variant: the names its `@odata.type` may give (without `#`) and how to read
     /// it.
