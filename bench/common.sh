@@ -5,7 +5,7 @@ seconds() { # runs "$@", prints elapsed wall seconds (FAILED when it fails)
     start=$(date +%s.%N)
     "$@" >/dev/null 2>&1 || { echo "FAILED"; return 0; }
     end=$(date +%s.%N)
-    echo "$end - $start" | bc
+    printf '%.1f s\n' "$(echo "$end - $start" | bc)"
 }
 
 measured() { # runs "$@", prints "WALL s, CPU s, PEAK MiB" (user+sys and peak RSS include children)

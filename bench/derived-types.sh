@@ -19,7 +19,7 @@ mkdir -p "$work"
 
 source "$root/bench/common.sh"
 
-printf '| `%s` | types | polymorphic enums | lines | MB of Rust | check, dependencies built (s) |\n' "$path"
+printf '| `%s` | types | polymorphic enums | lines | MB of Rust | check, dependencies built |\n' "$path"
 printf '|---|---:|---:|---:|---:|---:|\n'
 for setting in derived no-derived; do
     out="$work/$setting"

@@ -27,7 +27,7 @@ mkdir -p "$work"
 
 source "$root/bench/common.sh"
 
-printf '| document | generation | files | lines | MB of Rust | largest file (KB) | dependencies (s) | check `%s` alone | target (MB) | check `full` | target (MB) |\n' "$area"
+printf '| document | generation | files | lines | MB of Rust | largest file (KB) | dependencies | check `%s` alone | target (MB) | check `full` | target (MB) |\n' "$area"
 printf '|---|---|---|---|---|---|---|---|---|---|---|\n'
 for doc in "${docs[@]}"; do
     name="$(basename "$doc" .csdl)"
@@ -43,7 +43,7 @@ for doc in "${docs[@]}"; do
     deps=$(CARGO_TARGET_DIR="$work/target-deps" seconds cargo check --quiet --no-default-features --manifest-path "$out/Cargo.toml")
     one_dir="$work/target-$name-area"; full_dir="$work/target-$name-full"
     rm -rf "$one_dir" "$full_dir"
-    cp -r "$work/target-deps" "$one_dir"; cp -r "$work/target-deps" "$full_dir"
+    cp -a "$work/target-deps" "$one_dir"; cp -a "$work/target-deps" "$full_dir"
     one=$(CARGO_TARGET_DIR="$one_dir" measured cargo check --quiet --no-default-features --features "$area" --manifest-path "$out/Cargo.toml")
     full=$(CARGO_TARGET_DIR="$full_dir" measured cargo check --quiet --no-default-features --features full --manifest-path "$out/Cargo.toml")
     one_mb=$(du -sm "$one_dir" | cut -f1); full_mb=$(du -sm "$full_dir" | cut -f1)
