@@ -25,8 +25,8 @@ use crate::response::{JsonOrEmpty, Response};
 /// A response body as it arrives, chunk by chunk.
 pub type BodyStream = Pin<Box<dyn Stream<Item = Result<Bytes, TransportError>> + Send>>;
 
-/// A response whose body has not been read yet: what [`Transport::send_streaming`](crate::Transport::send_streaming)
-/// (crate::Transport::send_streaming) returns.
+/// A response whose body has not been read yet: what
+/// [`Transport::send_streaming`](crate::Transport::send_streaming) returns.
 pub struct StreamingResponse {
     /// The status code.
     pub status: StatusCode,

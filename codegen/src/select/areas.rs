@@ -116,7 +116,7 @@ pub(super) fn assign_areas(model: &Model, sel: &mut Selection, derived: bool) {
             polymorphic_areas.insert(t, areas.clone());
         }
     }
-    let owned = |map: BTreeMap<&str, BTreeSet<&str>>| -> BTreeMap<String, BTreeSet<String>> {
+    let to_owned = |map: BTreeMap<&str, BTreeSet<&str>>| -> BTreeMap<String, BTreeSet<String>> {
         map.into_iter()
             .map(|(t, areas)| {
                 let areas = areas.into_iter().map(str::to_string).collect();
@@ -124,9 +124,8 @@ pub(super) fn assign_areas(model: &Model, sel: &mut Selection, derived: bool) {
             })
             .collect()
     };
-    let polymorphic_areas = owned(polymorphic_areas);
-    let type_areas = owned(type_areas);
-    sel.polymorphic_areas = polymorphic_areas;
+    // the maps borrow names from `builder_areas`: own them before it moves
+    sel.polymorphic_areas = to_owned(polymorphic_areas);
+    sel.type_areas = to_owned(type_areas);
     sel.builder_areas = builder_areas;
-    sel.type_areas = type_areas;
 }
